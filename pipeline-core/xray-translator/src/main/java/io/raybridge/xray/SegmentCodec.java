@@ -270,7 +270,7 @@ public final class SegmentCodec {
           JsonNode node = p.readValueAsTree();
           if (node.isObject()) {
             Map<String, JsonNode> md = new LinkedHashMap<>();
-            node.fields().forEachRemaining(e -> md.put(e.getKey(), e.getValue()));
+            node.properties().iterator().forEachRemaining(e -> md.put(e.getKey(), e.getValue()));
             b.metadata(md);
           } else {
             extra.put(key, node);
@@ -378,7 +378,7 @@ public final class SegmentCodec {
             if (node.isObject()) {
               attrs = new LinkedHashMap<>();
               Map<String, JsonNode> a = attrs;
-              node.fields().forEachRemaining(e -> a.put(e.getKey(), e.getValue()));
+              node.properties().iterator().forEachRemaining(e -> a.put(e.getKey(), e.getValue()));
             } else {
               extra.put(key, node);
             }
@@ -539,26 +539,29 @@ public final class SegmentCodec {
         case "retries" -> retries = integer(p, key, extra);
         case "ec2" -> {
           if (obj) {
-            String[] v = strings(p, extra(), "instance_id", "instance_size", "ami_id",
-                "availability_zone");
-            ec2 = new Aws.Ec2(v[0], v[1], v[2], v[3], lastExtra);
+            Fields f = strings(p, "instance_id", "instance_size", "ami_id", "availability_zone");
+            String[] v = f.values();
+            ec2 = new Aws.Ec2(v[0], v[1], v[2], v[3], f.extra());
           } else {
             extra.put(key, p.readValueAsTree());
           }
         }
         case "ecs" -> {
           if (obj) {
-            String[] v = strings(p, extra(), "container", "container_id", "container_arn",
-                "task_arn", "task_family", "cluster_arn", "availability_zone", "launch_type");
-            ecs = new Aws.Ecs(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], lastExtra);
+            Fields f =
+                strings(p, "container", "container_id", "container_arn", "task_arn",
+                    "task_family", "cluster_arn", "availability_zone", "launch_type");
+            String[] v = f.values();
+            ecs = new Aws.Ecs(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], f.extra());
           } else {
             extra.put(key, p.readValueAsTree());
           }
         }
         case "eks" -> {
           if (obj) {
-            String[] v = strings(p, extra(), "pod", "cluster_name", "container_id");
-            eks = new Aws.Eks(v[0], v[1], v[2], lastExtra);
+            Fields f = strings(p, "pod", "cluster_name", "container_id");
+            String[] v = f.values();
+            eks = new Aws.Eks(v[0], v[1], v[2], f.extra());
           } else {
             extra.put(key, p.readValueAsTree());
           }
@@ -592,16 +595,10 @@ public final class SegmentCodec {
         ecs, eks, eb, xray, logs, extra);
   }
 
-  // A small trick to return two values from strings(): the extras of the object just read.
-  // Only ever used on the parsing thread within one call, hence a ThreadLocal-free local holder.
-  private static Map<String, JsonNode> lastExtra;
+  private record Fields(String[] values, Map<String, JsonNode> extra) {}
 
-  private static Map<String, JsonNode> extra() {
-    return null;
-  }
-
-  private static String[] strings(JsonParser p, Map<String, JsonNode> unused, String... keys)
-      throws IOException {
+  /** Reads an object whose known members are all strings. */
+  private static Fields strings(JsonParser p, String... keys) throws IOException {
     String[] v = new String[keys.length];
     Map<String, JsonNode> extra = new LinkedHashMap<>();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -616,6 +613,620 @@ public final class SegmentCodec {
         v[i] = str(p, key, extra);
       }
     }
-    lastExtra = extra;
-    return v;
+    return new Fields(v, extra);
   }
+
+  private static int indexOf(String[] keys, String key) {
+    for (int i = 0; i < keys.length; i++) {
+      if (keys[i].equals(key)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static Aws.ElasticBeanstalk readBeanstalk(JsonParser p) throws IOException {
+    String env = null;
+    String label = null;
+    Long deployment = null;
+    Map<String, JsonNode> extra = new LinkedHashMap<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String key = p.currentName();
+      if (p.nextToken() == JsonToken.VALUE_NULL) {
+        continue;
+      }
+      switch (key) {
+        case "environment_name" -> env = str(p, key, extra);
+        case "version_label" -> label = str(p, key, extra);
+        case "deployment_id" -> deployment = integer(p, key, extra);
+        default -> extra.put(key, p.readValueAsTree());
+      }
+    }
+    return new Aws.ElasticBeanstalk(env, label, deployment, extra);
+  }
+
+  private static Aws.XRaySdk readXRaySdk(JsonParser p) throws IOException {
+    String sdk = null;
+    String version = null;
+    Boolean auto = null;
+    Map<String, JsonNode> extra = new LinkedHashMap<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String key = p.currentName();
+      if (p.nextToken() == JsonToken.VALUE_NULL) {
+        continue;
+      }
+      switch (key) {
+        case "sdk" -> sdk = str(p, key, extra);
+        case "sdk_version" -> version = str(p, key, extra);
+        case "auto_instrumentation" -> auto = bool(p, key, extra);
+        default -> extra.put(key, p.readValueAsTree());
+      }
+    }
+    return new Aws.XRaySdk(sdk, version, auto, extra);
+  }
+
+  /** Typed log-group entries, or null if the node does not have the documented shape. */
+  private static List<Aws.CloudWatchLog> cloudWatchLogs(JsonNode node) {
+    if (!node.isArray()) {
+      return null;
+    }
+    List<Aws.CloudWatchLog> out = new ArrayList<>(node.size());
+    for (JsonNode e : node) {
+      if (!e.isObject()) {
+        return null;
+      }
+      String group = null;
+      String arn = null;
+      Map<String, JsonNode> extra = new LinkedHashMap<>();
+      var it = e.properties().iterator();
+      while (it.hasNext()) {
+        var f = it.next();
+        JsonNode v = f.getValue();
+        if (v.isNull()) {
+          continue;
+        }
+        if (f.getKey().equals("log_group") && v.isTextual()) {
+          group = v.asText();
+        } else if (f.getKey().equals("arn") && v.isTextual()) {
+          arn = v.asText();
+        } else {
+          extra.put(f.getKey(), v);
+        }
+      }
+      out.add(new Aws.CloudWatchLog(group, arn, extra));
+    }
+    return out;
+  }
+
+  private static Cause.Details readCause(JsonParser p) throws IOException {
+    String wd = null;
+    List<String> paths = null;
+    List<ExceptionDetail> exceptions = null;
+    Map<String, JsonNode> extra = new LinkedHashMap<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String key = p.currentName();
+      JsonToken t = p.nextToken();
+      if (t == JsonToken.VALUE_NULL) {
+        continue;
+      }
+      switch (key) {
+        case "working_directory" -> wd = str(p, key, extra);
+        case "paths" -> paths = strList(p, key, extra);
+        case "exceptions" -> {
+          JsonNode node = p.readValueAsTree();
+          exceptions = exceptions(node);
+          if (exceptions == null) {
+            extra.put(key, node);
+          }
+        }
+        default -> extra.put(key, p.readValueAsTree());
+      }
+    }
+    return new Cause.Details(wd, paths, exceptions, extra);
+  }
+
+  private static List<ExceptionDetail> exceptions(JsonNode node) {
+    if (!node.isArray()) {
+      return null;
+    }
+    List<ExceptionDetail> out = new ArrayList<>(node.size());
+    for (JsonNode e : node) {
+      if (!e.isObject()) {
+        return null;
+      }
+      out.add(exception(e));
+    }
+    return out;
+  }
+
+  static ExceptionDetail exception(JsonNode e) {
+    String id = null;
+    String message = null;
+    String type = null;
+    Boolean remote = null;
+    Long truncated = null;
+    Long skipped = null;
+    String cause = null;
+    List<StackFrame> stack = null;
+    Map<String, JsonNode> extra = new LinkedHashMap<>();
+    var it = e.properties().iterator();
+    while (it.hasNext()) {
+      var f = it.next();
+      String k = f.getKey();
+      JsonNode v = f.getValue();
+      if (v.isNull()) {
+        continue;
+      }
+      boolean ok = true;
+      switch (k) {
+        case "id" -> ok = (id = text(v)) != null;
+        case "message" -> ok = (message = text(v)) != null;
+        case "type" -> ok = (type = text(v)) != null;
+        case "cause" -> ok = (cause = text(v)) != null;
+        case "remote" -> ok = (remote = v.isBoolean() ? v.booleanValue() : null) != null;
+        case "truncated" -> ok = (truncated = longOf(v)) != null;
+        case "skipped" -> ok = (skipped = longOf(v)) != null;
+        case "stack" -> ok = (stack = frames(v)) != null;
+        default -> ok = false;
+      }
+      if (!ok) {
+        extra.put(k, v);
+      }
+    }
+    return new ExceptionDetail(id, message, type, remote, truncated, skipped, cause, stack, extra);
+  }
+
+  /** Typed stack frames, or null if the node does not have the documented shape. */
+  static List<StackFrame> frames(JsonNode v) {
+    if (!v.isArray()) {
+      return null;
+    }
+    List<StackFrame> out = new ArrayList<>(v.size());
+    for (JsonNode fr : v) {
+      if (!fr.isObject()) {
+        return null;
+      }
+      String path = null;
+      Long line = null;
+      String label = null;
+      Map<String, JsonNode> extra = new LinkedHashMap<>();
+      var it = fr.properties().iterator();
+      while (it.hasNext()) {
+        var f = it.next();
+        JsonNode x = f.getValue();
+        if (x.isNull()) {
+          continue;
+        }
+        boolean ok;
+        switch (f.getKey()) {
+          case "path" -> ok = (path = text(x)) != null;
+          case "label" -> ok = (label = text(x)) != null;
+          case "line" -> ok = (line = longOf(x)) != null;
+          default -> ok = false;
+        }
+        if (!ok) {
+          extra.put(f.getKey(), x);
+        }
+      }
+      out.add(new StackFrame(path, line, label, extra));
+    }
+    return out;
+  }
+
+  private static String text(JsonNode v) {
+    return v.isTextual() ? v.asText() : null;
+  }
+
+  private static Long longOf(JsonNode v) {
+    return v.isIntegralNumber() && v.canConvertToLong() ? v.longValue() : null;
+  }
+
+  private static String str(JsonParser p, String key, Map<String, JsonNode> extra)
+      throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_STRING) {
+      return p.getText();
+    }
+    extra.put(key, p.readValueAsTree());
+    return null;
+  }
+
+  private static Double num(JsonParser p, String key, Map<String, JsonNode> extra)
+      throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) {
+      return p.getDoubleValue();
+    }
+    extra.put(key, p.readValueAsTree());
+    return null;
+  }
+
+  private static Long integer(JsonParser p, String key, Map<String, JsonNode> extra)
+      throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NUMBER_INT
+        && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+      return p.getLongValue();
+    }
+    extra.put(key, p.readValueAsTree());
+    return null;
+  }
+
+  private static Boolean bool(JsonParser p, String key, Map<String, JsonNode> extra)
+      throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.VALUE_TRUE) {
+      return Boolean.TRUE;
+    }
+    if (t == JsonToken.VALUE_FALSE) {
+      return Boolean.FALSE;
+    }
+    extra.put(key, p.readValueAsTree());
+    return null;
+  }
+
+  private static List<String> strList(JsonParser p, String key, Map<String, JsonNode> extra)
+      throws IOException {
+    if (p.currentToken() != JsonToken.START_ARRAY) {
+      extra.put(key, p.readValueAsTree());
+      return null;
+    }
+    JsonNode node = p.readValueAsTree();
+    List<String> out = new ArrayList<>(node.size());
+    for (JsonNode e : node) {
+      if (!e.isTextual()) {
+        extra.put(key, node);
+        return null;
+      }
+      out.add(e.asText());
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Serialization
+
+  /** Compact JSON text of one document (no header, no trailing newline). */
+  public static String serialize(Segment segment) {
+    Objects.requireNonNull(segment, "segment");
+    return Json.toJson(gen -> write(segment, gen));
+  }
+
+  /** UTF-8 bytes of {@link #serialize(Segment)}. */
+  public static byte[] serializeBytes(Segment segment) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    try (JsonGenerator gen = Json.FACTORY.createGenerator(out)) {
+      write(segment, gen);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** A daemon datagram: the header line, a newline and the document. */
+  public static byte[] toDatagram(Segment segment) {
+    byte[] body = serializeBytes(segment);
+    byte[] header = (DAEMON_HEADER + "\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] out = new byte[header.length + body.length];
+    System.arraycopy(header, 0, out, 0, header.length);
+    System.arraycopy(body, 0, out, header.length, body.length);
+    return out;
+  }
+
+  /** Writes one document to a generator. */
+  public static void write(Segment s, JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    str(g, "name", s.name());
+    str(g, "id", s.id());
+    str(g, "trace_id", s.traceId());
+    str(g, "parent_id", s.parentId());
+    str(g, "type", s.type());
+    if (s.startTime() != null) {
+      g.writeFieldName("start_time");
+      Json.writePlain(g, s.startTime());
+    }
+    if (s.endTime() != null) {
+      g.writeFieldName("end_time");
+      Json.writePlain(g, s.endTime());
+    }
+    bool(g, "in_progress", s.inProgress());
+    str(g, "namespace", s.namespace());
+    str(g, "origin", s.origin());
+    str(g, "user", s.user());
+    str(g, "resource_arn", s.resourceArn());
+    if (s.service() != null) {
+      Service v = s.service();
+      g.writeObjectFieldStart("service");
+      str(g, "version", v.version());
+      str(g, "compiler_version", v.compilerVersion());
+      str(g, "compiler", v.compiler());
+      extra(g, v.extra());
+      g.writeEndObject();
+    }
+    if (s.http() != null) {
+      writeHttp(g, s.http());
+    }
+    if (s.aws() != null) {
+      writeAws(g, s.aws());
+    }
+    if (s.sql() != null) {
+      Sql q = s.sql();
+      g.writeObjectFieldStart("sql");
+      str(g, "url", q.url());
+      str(g, "connection_string", q.connectionString());
+      str(g, "sanitized_query", q.sanitizedQuery());
+      str(g, "database_type", q.databaseType());
+      str(g, "database_version", q.databaseVersion());
+      str(g, "driver_version", q.driverVersion());
+      str(g, "user", q.user());
+      str(g, "preparation", q.preparation());
+      extra(g, q.extra());
+      g.writeEndObject();
+    }
+    bool(g, "error", s.error());
+    bool(g, "fault", s.fault());
+    bool(g, "throttle", s.throttle());
+    if (s.cause() instanceof Cause.ExceptionId c) {
+      g.writeStringField("cause", c.id());
+    } else if (s.cause() instanceof Cause.Details c) {
+      writeCause(g, c);
+    }
+    JsonNode oddAnnotations = s.extra().get("annotations");
+    if (s.annotations() != null) {
+      g.writeObjectFieldStart("annotations");
+      for (Map.Entry<String, AnnotationValue> e : s.annotations().entrySet()) {
+        g.writeFieldName(e.getKey());
+        writeAnnotation(g, e.getValue());
+      }
+      // Invalid annotation values parsed from input are written back in place.
+      if (oddAnnotations != null && oddAnnotations.isObject()) {
+        var it = oddAnnotations.properties().iterator();
+        while (it.hasNext()) {
+          var f = it.next();
+          g.writeFieldName(f.getKey());
+          g.writeTree(f.getValue());
+        }
+      }
+      g.writeEndObject();
+    }
+    if (s.metadata() != null) {
+      g.writeObjectFieldStart("metadata");
+      for (Map.Entry<String, JsonNode> e : s.metadata().entrySet()) {
+        g.writeFieldName(e.getKey());
+        g.writeTree(e.getValue());
+      }
+      g.writeEndObject();
+    }
+    if (s.links() != null) {
+      g.writeArrayFieldStart("links");
+      for (Link l : s.links()) {
+        g.writeStartObject();
+        str(g, "trace_id", l.traceId());
+        str(g, "id", l.id());
+        if (l.attributes() != null) {
+          g.writeObjectFieldStart("attributes");
+          for (Map.Entry<String, JsonNode> e : l.attributes().entrySet()) {
+            g.writeFieldName(e.getKey());
+            g.writeTree(e.getValue());
+          }
+          g.writeEndObject();
+        }
+        extra(g, l.extra());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    }
+    strList(g, "precursor_ids", s.precursorIds());
+    bool(g, "traced", s.traced());
+    if (s.subsegments() != null) {
+      g.writeArrayFieldStart("subsegments");
+      for (Segment sub : s.subsegments()) {
+        write(sub, g);
+      }
+      g.writeEndArray();
+    }
+    for (Map.Entry<String, JsonNode> e : s.extra().entrySet()) {
+      if (e.getKey().equals("annotations") && s.annotations() != null) {
+        continue;
+      }
+      g.writeFieldName(e.getKey());
+      g.writeTree(e.getValue());
+    }
+    g.writeEndObject();
+  }
+
+  static void writeAnnotation(JsonGenerator g, AnnotationValue v) throws IOException {
+    if (v instanceof AnnotationValue.Str x) {
+      g.writeString(x.value());
+    } else if (v instanceof AnnotationValue.Int x) {
+      g.writeNumber(x.value());
+    } else if (v instanceof AnnotationValue.Dbl x) {
+      if (Double.isFinite(x.value())) {
+        g.writeNumber(x.value());
+      } else {
+        g.writeNull();
+      }
+    } else if (v instanceof AnnotationValue.Bool x) {
+      g.writeBoolean(x.value());
+    }
+  }
+
+  private static void writeHttp(JsonGenerator g, Http h) throws IOException {
+    g.writeObjectFieldStart("http");
+    if (h.request() != null) {
+      Http.Request r = h.request();
+      g.writeObjectFieldStart("request");
+      str(g, "method", r.method());
+      str(g, "url", r.url());
+      str(g, "user_agent", r.userAgent());
+      str(g, "client_ip", r.clientIp());
+      bool(g, "x_forwarded_for", r.xForwardedFor());
+      bool(g, "traced", r.traced());
+      extra(g, r.extra());
+      g.writeEndObject();
+    }
+    if (h.response() != null) {
+      Http.Response r = h.response();
+      g.writeObjectFieldStart("response");
+      lng(g, "status", r.status());
+      lng(g, "content_length", r.contentLength());
+      extra(g, r.extra());
+      g.writeEndObject();
+    }
+    extra(g, h.extra());
+    g.writeEndObject();
+  }
+
+  private static void writeAws(JsonGenerator g, Aws a) throws IOException {
+    g.writeObjectFieldStart("aws");
+    str(g, "account_id", a.accountId());
+    str(g, "operation", a.operation());
+    str(g, "region", a.region());
+    str(g, "request_id", a.requestId());
+    str(g, "queue_url", a.queueUrl());
+    str(g, "table_name", a.tableName());
+    strList(g, "table_names", a.tableNames());
+    lng(g, "retries", a.retries());
+    if (a.ec2() != null) {
+      Aws.Ec2 e = a.ec2();
+      g.writeObjectFieldStart("ec2");
+      str(g, "instance_id", e.instanceId());
+      str(g, "instance_size", e.instanceSize());
+      str(g, "ami_id", e.amiId());
+      str(g, "availability_zone", e.availabilityZone());
+      extra(g, e.extra());
+      g.writeEndObject();
+    }
+    if (a.ecs() != null) {
+      Aws.Ecs e = a.ecs();
+      g.writeObjectFieldStart("ecs");
+      str(g, "container", e.container());
+      str(g, "container_id", e.containerId());
+      str(g, "container_arn", e.containerArn());
+      str(g, "task_arn", e.taskArn());
+      str(g, "task_family", e.taskFamily());
+      str(g, "cluster_arn", e.clusterArn());
+      str(g, "availability_zone", e.availabilityZone());
+      str(g, "launch_type", e.launchType());
+      extra(g, e.extra());
+      g.writeEndObject();
+    }
+    if (a.eks() != null) {
+      Aws.Eks e = a.eks();
+      g.writeObjectFieldStart("eks");
+      str(g, "pod", e.pod());
+      str(g, "cluster_name", e.clusterName());
+      str(g, "container_id", e.containerId());
+      extra(g, e.extra());
+      g.writeEndObject();
+    }
+    if (a.elasticBeanstalk() != null) {
+      Aws.ElasticBeanstalk e = a.elasticBeanstalk();
+      g.writeObjectFieldStart("elastic_beanstalk");
+      str(g, "environment_name", e.environmentName());
+      str(g, "version_label", e.versionLabel());
+      lng(g, "deployment_id", e.deploymentId());
+      extra(g, e.extra());
+      g.writeEndObject();
+    }
+    if (a.xray() != null) {
+      Aws.XRaySdk e = a.xray();
+      g.writeObjectFieldStart("xray");
+      str(g, "sdk", e.sdk());
+      str(g, "sdk_version", e.sdkVersion());
+      bool(g, "auto_instrumentation", e.autoInstrumentation());
+      extra(g, e.extra());
+      g.writeEndObject();
+    }
+    if (a.cloudwatchLogs() != null) {
+      g.writeArrayFieldStart("cloudwatch_logs");
+      for (Aws.CloudWatchLog l : a.cloudwatchLogs()) {
+        g.writeStartObject();
+        str(g, "log_group", l.logGroup());
+        str(g, "arn", l.arn());
+        extra(g, l.extra());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    }
+    extra(g, a.extra());
+    g.writeEndObject();
+  }
+
+  private static void writeCause(JsonGenerator g, Cause.Details c) throws IOException {
+    g.writeObjectFieldStart("cause");
+    str(g, "working_directory", c.workingDirectory());
+    strList(g, "paths", c.paths());
+    if (c.exceptions() != null) {
+      g.writeArrayFieldStart("exceptions");
+      for (ExceptionDetail e : c.exceptions()) {
+        writeException(g, e);
+      }
+      g.writeEndArray();
+    }
+    extra(g, c.extra());
+    g.writeEndObject();
+  }
+
+  static void writeException(JsonGenerator g, ExceptionDetail e) throws IOException {
+    g.writeStartObject();
+    str(g, "id", e.id());
+    str(g, "message", e.message());
+    str(g, "type", e.type());
+    bool(g, "remote", e.remote());
+    lng(g, "truncated", e.truncated());
+    lng(g, "skipped", e.skipped());
+    str(g, "cause", e.cause());
+    if (e.stack() != null) {
+      writeStack(g, e.stack());
+    }
+    extra(g, e.extra());
+    g.writeEndObject();
+  }
+
+  static void writeStack(JsonGenerator g, List<StackFrame> stack) throws IOException {
+    g.writeArrayFieldStart("stack");
+    for (StackFrame f : stack) {
+      g.writeStartObject();
+      str(g, "path", f.path());
+      lng(g, "line", f.line());
+      str(g, "label", f.label());
+      extra(g, f.extra());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
+
+  private static void str(JsonGenerator g, String key, String v) throws IOException {
+    if (v != null) {
+      g.writeStringField(key, v);
+    }
+  }
+
+  private static void bool(JsonGenerator g, String key, Boolean v) throws IOException {
+    if (v != null) {
+      g.writeBooleanField(key, v);
+    }
+  }
+
+  private static void lng(JsonGenerator g, String key, Long v) throws IOException {
+    if (v != null) {
+      g.writeNumberField(key, v);
+    }
+  }
+
+  private static void strList(JsonGenerator g, String key, List<String> v) throws IOException {
+    if (v != null) {
+      g.writeArrayFieldStart(key);
+      for (String x : v) {
+        g.writeString(x);
+      }
+      g.writeEndArray();
+    }
+  }
+
+  private static void extra(JsonGenerator g, Map<String, JsonNode> extra) throws IOException {
+    for (Map.Entry<String, JsonNode> e : extra.entrySet()) {
+      g.writeFieldName(e.getKey());
+      g.writeTree(e.getValue());
+    }
+  }
+}

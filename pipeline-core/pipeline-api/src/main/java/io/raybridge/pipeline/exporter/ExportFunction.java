@@ -11,9 +11,9 @@ import java.time.Duration;
  * <p><b>Threading.</b> Called concurrently from the queue's consumer threads (or from callers'
  * threads when the queue is disabled); must be thread-safe.
  *
- * <p><b>Blocking.</b> May block for I/O, but must give up after {@code timeout} (typically by
- * using it as the RPC or HTTP deadline); the helper does not interrupt it. A zero timeout means
- * "no limit beyond the destination's own".
+ * <p><b>Blocking.</b> May block for I/O, but must give up after {@code timeout} (typically by using
+ * it as the RPC or HTTP deadline); the helper does not interrupt it. A zero timeout means "no limit
+ * beyond the destination's own".
  *
  * <p><b>Errors.</b> Returns normally when the destination accepted the batch. Throws {@link
  * ConsumerException#retryable} for failures that may go away (connection refused, 429, 503,

@@ -76,7 +76,9 @@ final class HelperExporter implements Exporter {
     this.onShutdown = b.onShutdown;
     this.realTimeSleeper = b.sleeper == null;
     this.sleeper =
-        b.sleeper != null ? b.sleeper : d -> shutdownSignal.await(d.toNanos(), TimeUnit.NANOSECONDS);
+        b.sleeper != null
+            ? b.sleeper
+            : d -> shutdownSignal.await(d.toNanos(), TimeUnit.NANOSECONDS);
     this.clock = settings.clock();
     this.log = settings.logger();
     this.rateLimited =

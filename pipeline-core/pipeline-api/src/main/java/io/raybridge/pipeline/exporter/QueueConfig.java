@@ -10,10 +10,11 @@ import io.raybridge.pipeline.config.Violations;
  *
  * <p>The queue is full when either bound would be exceeded: {@code queue_size} counted in {@code
  * sizer} units (by default 1000 batches, as in the Collector), or {@code max_size_mib} mebibytes of
- * batches measured by their OTLP encoded size ({@link io.raybridge.pipeline.Traces#serializedSize()}).
- * A single batch larger than a bound is still accepted into an empty queue, so that it cannot be
- * stuck forever. When the queue is full a caller is refused with a retryable error, or, with {@code
- * block_on_overflow}, waits for room for at most the exporter's {@code timeout} first.
+ * batches measured by their OTLP encoded size ({@link
+ * io.raybridge.pipeline.Traces#serializedSize()}). A single batch larger than a bound is still
+ * accepted into an empty queue, so that it cannot be stuck forever. When the queue is full a caller
+ * is refused with a retryable error, or, with {@code block_on_overflow}, waits for room for at most
+ * the exporter's {@code timeout} first.
  *
  * <p>Absent keys take their defaults; validation is skipped when {@code enabled} is false.
  *

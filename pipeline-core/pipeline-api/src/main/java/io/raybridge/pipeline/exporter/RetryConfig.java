@@ -10,9 +10,9 @@ import java.time.Duration;
  * keys and defaults of the OpenTelemetry Collector's exporterhelper. The delay starts at {@code
  * initial_interval}, is multiplied by {@code multiplier} after each attempt up to {@code
  * max_interval}, and each actual wait is drawn uniformly from {@code delay * (1 ±
- * randomization_factor)} so that many exporters failing together do not retry in lock step. A
- * delay the backend asks for ({@link io.raybridge.pipeline.ConsumerException#retryAfter()}) is a
- * lower bound for the next wait. Permanent failures are never retried.
+ * randomization_factor)} so that many exporters failing together do not retry in lock step. A delay
+ * the backend asks for ({@link io.raybridge.pipeline.ConsumerException#retryAfter()}) is a lower
+ * bound for the next wait. Permanent failures are never retried.
  *
  * <p>Absent keys take their defaults; validation is skipped when {@code enabled} is false, as in
  * the Collector.

@@ -13,8 +13,8 @@ import java.time.Duration;
  * threads take.
  *
  * <p><b>Lifecycle.</b> After {@link #close()} offers are refused and waiting callers return at
- * once; what is queued can still be taken, and {@link #take()} returns {@code null} once the
- * closed queue is empty.
+ * once; what is queued can still be taken, and {@link #take()} returns {@code null} once the closed
+ * queue is empty.
  */
 public interface SendingQueue {
 
@@ -33,7 +33,10 @@ public interface SendingQueue {
    */
   boolean offer(Traces traces, Duration wait) throws InterruptedException;
 
-  /** The oldest entry, waiting while the queue is empty and open; {@code null} once closed and empty. */
+  /**
+   * The oldest entry, waiting while the queue is empty and open; {@code null} once closed and
+   * empty.
+   */
   Entry take() throws InterruptedException;
 
   /** The oldest entry without waiting, or {@code null} when empty. */

@@ -13,12 +13,12 @@ import java.util.Objects;
 /**
  * A base for processors: subclasses implement {@link #process(Traces)} and hand their output to
  * {@link #forward(Traces)}, which skips empty batches and records {@code
- * otelcol_processor_outgoing_items}; {@code otelcol_processor_incoming_items} is recorded on the way
- * in. Both carry the attribute {@code processor=<id>}.
+ * otelcol_processor_outgoing_items}; {@code otelcol_processor_incoming_items} is recorded on the
+ * way in. Both carry the attribute {@code processor=<id>}.
  *
- * <p><b>Threading.</b> {@link #consume(Traces)} is called concurrently; a subclass holding state
- * (a buffer, a cache) guards it itself. {@code forward} may be called from any thread, including
- * the subclass's own timer threads.
+ * <p><b>Threading.</b> {@link #consume(Traces)} is called concurrently; a subclass holding state (a
+ * buffer, a cache) guards it itself. {@code forward} may be called from any thread, including the
+ * subclass's own timer threads.
  *
  * <p><b>Errors.</b> A {@link ConsumerException} from the next consumer propagates unchanged from
  * {@code forward}, and so out of {@code consume} unless the subclass catches it.
@@ -43,9 +43,7 @@ public abstract class AbstractProcessor implements Processor {
         settings
             .telemetry()
             .counter(
-                "otelcol_processor_incoming_items",
-                "{items}",
-                "Spans passed to the processor.");
+                "otelcol_processor_incoming_items", "{items}", "Spans passed to the processor.");
     this.outgoing =
         settings
             .telemetry()

@@ -12,8 +12,8 @@ public final class Durations {
   private Durations() {}
 
   /**
-   * The shortest config spelling of {@code d} in a single unit: {@code 0s}, {@code 1h}, {@code
-   * 5m}, {@code 30s}, {@code 1500ms}, {@code 250us} or {@code 7ns}. Negative values keep their sign.
+   * The shortest config spelling of {@code d} in a single unit: {@code 0s}, {@code 1h}, {@code 5m},
+   * {@code 30s}, {@code 1500ms}, {@code 250us} or {@code 7ns}. Negative values keep their sign.
    */
   public static String format(Duration d) {
     Objects.requireNonNull(d, "d");

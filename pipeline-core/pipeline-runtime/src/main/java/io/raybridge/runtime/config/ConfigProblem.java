@@ -7,10 +7,10 @@ import java.util.Objects;
  * One problem found in a configuration, located by source, line and YAML path.
  *
  * <p>Rendered as {@code SOURCE:LINE: path: message}; the {@code :LINE} part is left out when the
- * parser had no line for the path (a value given with {@code --set}, a missing section), the
- * {@code path: } part when the problem concerns the file as a whole, and a YAML syntax error adds
- * the column ({@code SOURCE:LINE:COLUMN: message}). The source is the file name as given on the
- * command line, or {@code --set} for an override.
+ * parser had no line for the path (a value given with {@code --set}, a missing section), the {@code
+ * path: } part when the problem concerns the file as a whole, and a YAML syntax error adds the
+ * column ({@code SOURCE:LINE:COLUMN: message}). The source is the file name as given on the command
+ * line, or {@code --set} for an override.
  *
  * @param source the file name, or {@code --set}
  * @param order the position of the source among all sources, so that problems sort by file in the

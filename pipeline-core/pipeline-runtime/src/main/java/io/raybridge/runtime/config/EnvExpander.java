@@ -5,9 +5,9 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Expands {@code ${env:NAME}}, {@code ${env:NAME:-default}} and {@code $$} inside one scalar
- * value. The default applies when the variable is unset or empty, as in a shell. A {@code $} that
- * starts neither form is kept as it is.
+ * Expands {@code ${env:NAME}}, {@code ${env:NAME:-default}} and {@code $$} inside one scalar value.
+ * The default applies when the variable is unset or empty, as in a shell. A {@code $} that starts
+ * neither form is kept as it is.
  */
 final class EnvExpander {
 

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  */
 public final class GoDuration {
 
-  private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
+  private static final Pattern PART =
+      Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
   private static final String EXPECTED =
       "expected a number with a unit (ns, us, ms, s, m, h) such as 200ms, 1s, 5m or 1h30m";
 
@@ -42,7 +43,8 @@ public final class GoDuration {
       if (!m.find(at) || m.start() != at) {
         throw new IllegalArgumentException("invalid duration '" + text + "': " + EXPECTED);
       }
-      nanos = nanos.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unitNanos(m.group(2)))));
+      nanos =
+          nanos.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unitNanos(m.group(2)))));
       at = m.end();
     }
     try {

@@ -12,20 +12,23 @@ final class Suggestions {
   private Suggestions() {}
 
   /**
-   * The candidate closest to {@code input}: within an edit distance of two (transpositions count
-   * as one edit), or else one that starts with {@code input} or that {@code input} starts with.
+   * The candidate closest to {@code input}: within an edit distance of two (transpositions count as
+   * one edit), or else one that starts with {@code input} or that {@code input} starts with.
    */
   static Optional<String> closest(String input, Collection<String> candidates) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String c : candidates.stream().sorted().toList()) {
-      int d = distance(input.toLowerCase(java.util.Locale.ROOT), c.toLowerCase(java.util.Locale.ROOT));
+      int d =
+          distance(input.toLowerCase(java.util.Locale.ROOT), c.toLowerCase(java.util.Locale.ROOT));
       if (d < bestDistance) {
         best = c;
         bestDistance = d;
       }
     }
-    if (best != null && bestDistance <= MAX_DISTANCE && bestDistance < Math.max(input.length(), 1)) {
+    if (best != null
+        && bestDistance <= MAX_DISTANCE
+        && bestDistance < Math.max(input.length(), 1)) {
       return Optional.of(best);
     }
     for (String c : candidates.stream().sorted().toList()) {

@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Plugin jars are the {@code *.jar} files directly inside each plugin directory; they share one
  * {@link URLClassLoader} whose parent is the application loader, so a plugin sees the SPI and the
- * libraries of the distribution but not another distribution's copy of them. Two factories with
- * the same type within one kind make loading fail with a message naming both classes, because
- * silently picking one would make the running pipeline depend on class path order.
+ * libraries of the distribution but not another distribution's copy of them. Two factories with the
+ * same type within one kind make loading fail with a message naming both classes, because silently
+ * picking one would make the running pipeline depend on class path order.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -148,11 +148,11 @@ public final class ComponentRegistry {
             + " implements none of ReceiverFactory, ProcessorFactory, ExporterFactory");
   }
 
-  private static <F> List<F> discover(Class<F> service, ClassLoader loader) {
-    List<F> found = new ArrayList<>();
+  private static List<ComponentFactory<?>> discover(Class<?> service, ClassLoader loader) {
+    List<ComponentFactory<?>> found = new ArrayList<>();
     try {
-      for (F factory : ServiceLoader.load(service, loader)) {
-        found.add(factory);
+      for (Object factory : ServiceLoader.load(service, loader)) {
+        found.add((ComponentFactory<?>) factory);
       }
     } catch (ServiceConfigurationError e) {
       throw new ComponentRegistryException(

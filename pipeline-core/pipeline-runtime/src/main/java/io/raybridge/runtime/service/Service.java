@@ -137,7 +137,8 @@ public final class Service implements AutoCloseable {
         ComponentId id = p.processors().get(i);
         ComponentEntry e = Objects.requireNonNull(config.processors().get(id), () -> "proc " + id);
         ProcessorFactory<Object> f = cast(e.factory());
-        Processor processor = f.create(settings(ComponentKind.PROCESSOR, id, p.id()), e.config(), next);
+        Processor processor =
+            f.create(settings(ComponentKind.PROCESSOR, id, p.id()), e.config(), next);
         pipelineProcessors.add(0, register(ComponentKind.PROCESSOR, id, p.id(), processor));
         next = processor;
       }
@@ -166,7 +167,8 @@ public final class Service implements AutoCloseable {
   }
 
   private Instance register(ComponentKind kind, ComponentId id, String pipeline, Component c) {
-    String key = kind.label() + "/" + id + (pipeline.isEmpty() ? "" : " (pipeline " + pipeline + ")");
+    String key =
+        kind.label() + "/" + id + (pipeline.isEmpty() ? "" : " (pipeline " + pipeline + ")");
     status.put(key, Status.CREATED);
     return new Instance(key, kind, id, c);
   }
@@ -269,8 +271,8 @@ public final class Service implements AutoCloseable {
 
   /**
    * Shuts everything down gracefully: receivers stop accepting, processors drain into exporters,
-   * exporters drain their queues, all within {@code service.shutdown_timeout}. Idempotent; a
-   * second caller waits for the first to finish.
+   * exporters drain their queues, all within {@code service.shutdown_timeout}. Idempotent; a second
+   * caller waits for the first to finish.
    */
   @Override
   public void close() {
@@ -317,7 +319,9 @@ public final class Service implements AutoCloseable {
     ObjectNode components = body.putObject("components");
     status.entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
-        .forEach(e -> components.put(e.getKey(), e.getValue().name().toLowerCase(java.util.Locale.ROOT)));
+        .forEach(
+            e ->
+                components.put(e.getKey(), e.getValue().name().toLowerCase(java.util.Locale.ROOT)));
     return new TelemetryServer.Health(healthy, body.toString());
   }
 

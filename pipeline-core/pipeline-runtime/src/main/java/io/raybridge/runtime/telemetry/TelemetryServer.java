@@ -50,8 +50,7 @@ public final class TelemetryServer implements AutoCloseable {
   }
 
   /** Serves health at {@code /}: 200 when healthy, 503 otherwise, with a JSON body. */
-  public static TelemetryServer health(String address, Supplier<Health> health)
-      throws IOException {
+  public static TelemetryServer health(String address, Supplier<Health> health) throws IOException {
     return start(
         "health",
         address,

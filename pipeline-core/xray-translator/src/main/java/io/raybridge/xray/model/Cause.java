@@ -25,9 +25,14 @@ public sealed interface Cause {
       List<ExceptionDetail> exceptions,
       Map<String, JsonNode> extra)
       implements Cause {
+    /** Exceptions, never null. */
+    public List<ExceptionDetail> exceptionList() {
+      return exceptions == null ? List.of() : exceptions;
+    }
+
     public Details {
       paths = paths == null ? null : List.copyOf(paths);
-      exceptions = Extras.copy(exceptions);
+      exceptions = exceptions == null ? null : List.copyOf(exceptions);
       extra = Extras.copy(extra);
     }
   }

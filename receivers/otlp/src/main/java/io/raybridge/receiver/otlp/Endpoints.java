@@ -24,8 +24,7 @@ final class Endpoints {
   static InetSocketAddress parse(String endpoint) {
     int colon = endpoint.lastIndexOf(':');
     if (colon < 0) {
-      throw new IllegalArgumentException(
-          "must be host:port, was '" + endpoint + "' (no port)");
+      throw new IllegalArgumentException("must be host:port, was '" + endpoint + "' (no port)");
     }
     String host = endpoint.substring(0, colon);
     String portText = endpoint.substring(colon + 1);

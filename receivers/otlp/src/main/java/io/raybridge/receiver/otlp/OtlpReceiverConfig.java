@@ -153,8 +153,7 @@ public record OtlpReceiverConfig(
     public EnforcementPolicy {
       permitWithoutStream = permitWithoutStream != null && permitWithoutStream;
       Violations v = new Violations();
-      v.check(
-          minTime == null || !minTime.isNegative(), "min_time", "must be >= 0, was " + minTime);
+      v.check(minTime == null || !minTime.isNegative(), "min_time", "must be >= 0, was " + minTime);
       v.throwIfAny();
     }
   }
@@ -253,7 +252,9 @@ public record OtlpReceiverConfig(
     v.check(d == null || (!d.isNegative() && !d.isZero()), key, "must be > 0, was " + d);
   }
 
-  /** Binds an explicit {@code grpc:} with no value to the defaults, and leaves a missing key null. */
+  /**
+   * Binds an explicit {@code grpc:} with no value to the defaults, and leaves a missing key null.
+   */
   static final class GrpcOrDefaults extends StdDeserializer<GrpcConfig> {
     private static final long serialVersionUID = 1L;
 
@@ -277,7 +278,9 @@ public record OtlpReceiverConfig(
     }
   }
 
-  /** Binds an explicit {@code http:} with no value to the defaults, and leaves a missing key null. */
+  /**
+   * Binds an explicit {@code http:} with no value to the defaults, and leaves a missing key null.
+   */
   static final class HttpOrDefaults extends StdDeserializer<HttpConfig> {
     private static final long serialVersionUID = 1L;
 

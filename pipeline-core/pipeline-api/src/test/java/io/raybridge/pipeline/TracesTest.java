@@ -1,0 +1,171 @@
+package io.raybridge.pipeline;
+
+import static io.raybridge.pipeline.ApiFixtures.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TracesTest {
+
+  /** Every span as "resource|scope|name", in order. */
+  private static List<String> flatten(Traces t) {
+    List<String> out = new ArrayList<>();
+    for (ResourceSpans rs : t.resourceSpans()) {
+      String res = rs.getResource().getAttributes(0).getValue().getStringValue();
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        for (Span s : ss.getSpansList()) {
+          out.add(res + "|" + ss.getScope().getName() + "|" + s.getName());
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<String> flatten(List<Traces> parts) {
+    List<String> out = new ArrayList<>();
+    parts.forEach(p -> out.addAll(flatten(p)));
+    return out;
+  }
+
+  @Test
+  void countsSpansAcrossResourcesAndScopes() {
+    Traces t = Traces.of(resource("a", List.of(2, 3)), resource("b", 4));
+    assertThat(t.spanCount()).isEqualTo(9);
+    assertThat(t.isEmpty()).isFalse();
+    assertThat(t.resourceSpans()).hasSize(2);
+  }
+
+  @Test
+  void emptyInputsGiveTheEmptyBatch() {
+    assertThat(Traces.of(List.of())).isSameAs(Traces.empty());
+    assertThat(Traces.concat(List.of(Traces.empty(), Traces.empty()))).isSameAs(Traces.empty());
+    assertThat(Traces.empty().spanCount()).isZero();
+    assertThat(Traces.empty().split(3)).isEmpty();
+  }
+
+  @Test
+  void resourceWithoutSpansIsEmpty() {
+    Traces t = Traces.of(resource("a", 0));
+    assertThat(t.isEmpty()).isTrue();
+    assertThat(t.resourceSpans()).hasSize(1);
+  }
+
+  @Test
+  void serializedSizeEqualsTheEncodedExportRequest() {
+    Traces t = Traces.of(resource("a", List.of(2, 300)), resource("b", 4));
+    assertThat(t.serializedSize()).isEqualTo(t.toRequest().getSerializedSize());
+    assertThat(Traces.empty().serializedSize()).isZero();
+  }
+
+  @Test
+  void roundTripsThroughAnExportRequest() {
+    Traces t = Traces.of(resource("a", 3));
+    ExportTraceServiceRequest request = t.toRequest();
+    assertThat(Traces.fromRequest(request)).isEqualTo(t);
+    assertThat(Traces.fromRequest(request).hashCode()).isEqualTo(t.hashCode());
+  }
+
+  @Test
+  void concatKeepsOrderAndCounts() {
+    Traces a = Traces.of(resource("a", 2));
+    Traces b = Traces.of(resource("b", 3));
+    Traces both = a.concat(b);
+    assertThat(both.spanCount()).isEqualTo(5);
+    assertThat(flatten(both)).containsExactlyElementsOf(concat(flatten(a), flatten(b)));
+    assertThat(a.concat(Traces.empty())).isSameAs(a);
+    assertThat(Traces.empty().concat(b)).isSameAs(b);
+    assertThat(Traces.concat(List.of(a, b, a)).spanCount()).isEqualTo(7);
+  }
+
+  @Test
+  void ofCopiesTheList() {
+    List<ResourceSpans> list = new ArrayList<>(List.of(resource("a", 1)));
+    Traces t = Traces.of(list);
+    list.add(resource("b", 1));
+    assertThat(t.resourceSpans()).hasSize(1);
+    assertThatThrownBy(() -> t.resourceSpans().add(resource("c", 1)))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void splitWithinTheLimitReturnsTheSameBatch() {
+    Traces t = Traces.of(resource("a", 3));
+    assertThat(t.split(3)).containsExactly(t);
+    assertThat(t.split(10)).containsExactly(t);
+  }
+
+  @Test
+  void splitRejectsNonPositiveLimits() {
+    assertThatThrownBy(() -> Traces.of(resource("a", 1)).split(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxSpans must be > 0");
+  }
+
+  @Test
+  void splitKeepsEverySpanInOrderWithItsResourceAndScope() {
+    Traces t =
+        Traces.of(
+            resource("a", List.of(3, 1, 4)),
+            resource("b", 1),
+            resource("c", List.of(5, 9)),
+            resource("d", 2));
+    for (int max = 1; max <= t.spanCount() + 1; max++) {
+      List<Traces> parts = t.split(max);
+      assertThat(flatten(parts)).as("max %d", max).containsExactlyElementsOf(flatten(t));
+      int total = 0;
+      for (int i = 0; i < parts.size(); i++) {
+        Traces p = parts.get(i);
+        total += p.spanCount();
+        assertThat(p.spanCount()).as("cached count of part %d", i).isEqualTo(flatten(p).size());
+        if (i < parts.size() - 1) {
+          assertThat(p.spanCount()).as("only the last part may be short").isEqualTo(max);
+        } else {
+          assertThat(p.spanCount()).isBetween(1, max);
+        }
+        assertThat(p.serializedSize()).isEqualTo(p.toRequest().getSerializedSize());
+      }
+      assertThat(total).isEqualTo(t.spanCount());
+    }
+  }
+
+  @Test
+  void splitCarriesResourceAttributesIntoEveryPiece() {
+    Traces t = Traces.of(resource("a", List.of(4, 4)));
+    List<Traces> parts = t.split(3);
+    assertThat(parts).hasSize(3);
+    for (Traces p : parts) {
+      for (ResourceSpans rs : p.resourceSpans()) {
+        assertThat(rs.getResource()).isEqualTo(t.resourceSpans().get(0).getResource());
+        for (ScopeSpans ss : rs.getScopeSpansList()) {
+          assertThat(ss.getSpansCount()).isPositive();
+        }
+      }
+    }
+    // The second piece holds the rest of scope 0 and the start of scope 1, in one resource.
+    assertThat(parts.get(1).resourceSpans()).hasSize(1);
+    assertThat(parts.get(1).resourceSpans().get(0).getScopeSpansCount()).isEqualTo(2);
+  }
+
+  @Test
+  void splitPacksWholeResourcesTogether() {
+    Traces t = Traces.of(resource("a", 2), resource("b", 2), resource("c", 2));
+    List<Traces> parts = t.split(4);
+    assertThat(parts).hasSize(2);
+    assertThat(parts.get(0).resourceSpans())
+        .containsExactly(t.resourceSpans().get(0), t.resourceSpans().get(1));
+    assertThat(parts.get(1).resourceSpans()).containsExactly(t.resourceSpans().get(2));
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+}

@@ -1,0 +1,216 @@
+package io.raybridge.xray;
+
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.ArrayValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Small helpers for OTLP attribute lists. */
+final class Attrs {
+  private Attrs() {}
+
+  /** Append-only attribute list builder. */
+  static final class Out {
+    final List<KeyValue> list = new ArrayList<>();
+
+    void put(String key, String v) {
+      if (v != null) {
+        list.add(KeyValue.newBuilder().setKey(key).setValue(str(v)).build());
+      }
+    }
+
+    void put(String key, Long v) {
+      if (v != null) {
+        list.add(
+            KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setIntValue(v)).build());
+      }
+    }
+
+    void put(String key, Boolean v) {
+      if (v != null) {
+        list.add(
+            KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setBoolValue(v)).build());
+      }
+    }
+
+    void putDouble(String key, double v) {
+      list.add(
+          KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setDoubleValue(v)).build());
+    }
+
+    void put(String key, List<String> v) {
+      if (v != null) {
+        ArrayValue.Builder a = ArrayValue.newBuilder();
+        for (String s : v) {
+          a.addValues(str(s));
+        }
+        list.add(
+            KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setArrayValue(a)).build());
+      }
+    }
+
+    void put(String key, AnyValue v) {
+      list.add(KeyValue.newBuilder().setKey(key).setValue(v).build());
+    }
+
+    boolean isEmpty() {
+      return list.isEmpty();
+    }
+  }
+
+  static AnyValue str(String s) {
+    return AnyValue.newBuilder().setStringValue(s).build();
+  }
+
+  /**
+   * A consumable view of an attribute list: lookups by key, with "taken" tracking so that what is
+   * left can go to annotations and metadata. Later duplicates win.
+   */
+  static final class In {
+    private final List<KeyValue> list;
+    private final Map<String, Integer> index;
+    private final boolean[] taken;
+
+    In(List<KeyValue> list) {
+      this.list = list;
+      this.index = new HashMap<>(Math.max(4, list.size() * 2));
+      for (int i = 0; i < list.size(); i++) {
+        index.put(list.get(i).getKey(), i);
+      }
+      this.taken = new boolean[list.size()];
+    }
+
+    static In empty() {
+      return new In(List.of());
+    }
+
+    AnyValue peek(String key) {
+      Integer i = index.get(key);
+      return i == null ? null : list.get(i).getValue();
+    }
+
+    AnyValue take(String key) {
+      Integer i = index.get(key);
+      if (i == null) {
+        return null;
+      }
+      taken[i] = true;
+      return list.get(i).getValue();
+    }
+
+    boolean has(String key) {
+      return index.containsKey(key);
+    }
+
+    /** The string value, or null if absent or not a string (then left untaken). */
+    String str(String key) {
+      AnyValue v = peek(key);
+      if (v == null || v.getValueCase() != AnyValue.ValueCase.STRING_VALUE) {
+        return null;
+      }
+      take(key);
+      return v.getStringValue();
+    }
+
+    /** Any scalar rendered as a string (ints as decimal); null if absent or not scalar. */
+    String text(String key) {
+      AnyValue v = peek(key);
+      if (v == null) {
+        return null;
+      }
+      String s =
+          switch (v.getValueCase()) {
+            case STRING_VALUE -> v.getStringValue();
+            case INT_VALUE -> Long.toString(v.getIntValue());
+            case DOUBLE_VALUE -> Json.plain(v.getDoubleValue());
+            case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
+            default -> null;
+          };
+      if (s != null) {
+        take(key);
+      }
+      return s;
+    }
+
+    /** Integer value (also from integral doubles and decimal strings); null otherwise. */
+    Long lng(String key) {
+      AnyValue v = peek(key);
+      if (v == null) {
+        return null;
+      }
+      Long out =
+          switch (v.getValueCase()) {
+            case INT_VALUE -> v.getIntValue();
+            case DOUBLE_VALUE -> {
+              double d = v.getDoubleValue();
+              yield d == Math.rint(d) && Math.abs(d) < 9e18 ? (long) d : null;
+            }
+            case STRING_VALUE -> parseLong(v.getStringValue());
+            default -> null;
+          };
+      if (out != null) {
+        take(key);
+      }
+      return out;
+    }
+
+    Boolean bool(String key) {
+      AnyValue v = peek(key);
+      if (v == null || v.getValueCase() != AnyValue.ValueCase.BOOL_VALUE) {
+        return null;
+      }
+      take(key);
+      return v.getBoolValue();
+    }
+
+    /** A list of strings (a single string becomes a one-element list). */
+    List<String> strings(String key) {
+      AnyValue v = peek(key);
+      if (v == null) {
+        return null;
+      }
+      if (v.getValueCase() == AnyValue.ValueCase.STRING_VALUE) {
+        take(key);
+        return List.of(v.getStringValue());
+      }
+      if (v.getValueCase() != AnyValue.ValueCase.ARRAY_VALUE) {
+        return null;
+      }
+      List<String> out = new ArrayList<>(v.getArrayValue().getValuesCount());
+      for (AnyValue e : v.getArrayValue().getValuesList()) {
+        if (e.getValueCase() != AnyValue.ValueCase.STRING_VALUE) {
+          return null;
+        }
+        out.add(e.getStringValue());
+      }
+      take(key);
+      return out;
+    }
+
+    /** Attributes not taken yet, in list order (last duplicate only). */
+    List<KeyValue> remaining() {
+      List<KeyValue> out = new ArrayList<>();
+      for (int i = 0; i < list.size(); i++) {
+        if (!taken[i] && index.get(list.get(i).getKey()) == i) {
+          out.add(list.get(i));
+        }
+      }
+      return out;
+    }
+
+    List<KeyValue> all() {
+      return list;
+    }
+  }
+
+  static Long parseLong(String s) {
+    try {
+      return Long.parseLong(s.trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}

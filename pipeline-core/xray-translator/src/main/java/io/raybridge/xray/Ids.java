@@ -1,0 +1,133 @@
+package io.raybridge.xray;
+
+import com.google.protobuf.ByteString;
+
+/** Conversions between X-Ray ids/times and OTLP ids/times. */
+final class Ids {
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final ByteString EMPTY = ByteString.EMPTY;
+
+  private Ids() {}
+
+  static String hex(ByteString bytes) {
+    char[] out = new char[bytes.size() * 2];
+    for (int i = 0; i < bytes.size(); i++) {
+      int b = bytes.byteAt(i) & 0xff;
+      out[2 * i] = HEX[b >>> 4];
+      out[2 * i + 1] = HEX[b & 0xf];
+    }
+    return new String(out);
+  }
+
+  /** 16 hex digits to 8 bytes; the caller has validated the input. */
+  static ByteString spanId(String hex) {
+    if (hex == null || hex.isEmpty()) {
+      return EMPTY;
+    }
+    return ByteString.copyFrom(decode(hex, 0, hex.length()));
+  }
+
+  /** {@code 1-XXXXXXXX-YYYYYYYYYYYYYYYYYYYYYYYY} to 16 bytes. */
+  static ByteString traceId(String xray) {
+    byte[] out = new byte[16];
+    byte[] a = decode(xray, 2, 10);
+    byte[] b = decode(xray, 11, 35);
+    System.arraycopy(a, 0, out, 0, 4);
+    System.arraycopy(b, 0, out, 4, 12);
+    return ByteString.copyFrom(out);
+  }
+
+  /** 16 bytes to {@code 1-XXXXXXXX-YYYYYYYYYYYYYYYYYYYYYYYY}. */
+  static String xrayTraceId(ByteString id) {
+    String h = hex(id);
+    return "1-" + h.substring(0, 8) + "-" + h.substring(8);
+  }
+
+  static boolean isValidSpanId(ByteString id) {
+    if (id.size() != 8) {
+      return false;
+    }
+    for (int i = 0; i < 8; i++) {
+      if (id.byteAt(i) != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static boolean isValidTraceId(ByteString id) {
+    if (id.size() != 16) {
+      return false;
+    }
+    for (int i = 0; i < 16; i++) {
+      if (id.byteAt(i) != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Big-endian epoch seconds in the first 4 bytes of an OTel trace id. */
+  static long epochOf(ByteString traceId) {
+    return ((long) (traceId.byteAt(0) & 0xff) << 24)
+        | ((traceId.byteAt(1) & 0xff) << 16)
+        | ((traceId.byteAt(2) & 0xff) << 8)
+        | (traceId.byteAt(3) & 0xff);
+  }
+
+  private static byte[] decode(String s, int from, int to) {
+    byte[] out = new byte[(to - from) / 2];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (byte) ((nibble(s.charAt(from + 2 * i)) << 4) | nibble(s.charAt(from + 2 * i + 1)));
+    }
+    return out;
+  }
+
+  private static int nibble(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    throw new IllegalArgumentException("not a hex digit: " + c);
+  }
+
+  /**
+   * Epoch seconds to nanoseconds, using the shortest decimal form of the double so that {@code
+   * 1480615200.0102345} becomes exactly {@code 1480615200010234500}.
+   */
+  static long nanos(double seconds) {
+    if (!Double.isFinite(seconds) || seconds < 0) {
+      return 0;
+    }
+    String p = Json.plain(seconds);
+    int dot = p.indexOf('.');
+    long secs = Long.parseLong(dot < 0 ? p : p.substring(0, dot));
+    long frac = 0;
+    if (dot >= 0) {
+      int digits = 0;
+      for (int i = dot + 1; i < p.length() && digits < 9; i++, digits++) {
+        frac = frac * 10 + (p.charAt(i) - '0');
+      }
+      for (; digits < 9; digits++) {
+        frac *= 10;
+      }
+      // Round on the tenth fractional digit, if any.
+      if (p.length() > dot + 10 && p.charAt(dot + 10) >= '5') {
+        frac++;
+      }
+    }
+    return secs * 1_000_000_000L + frac;
+  }
+
+  /** Nanoseconds to epoch seconds. */
+  static double seconds(long nanos) {
+    long secs = Math.floorDiv(nanos, 1_000_000_000L);
+    long rem = Math.floorMod(nanos, 1_000_000_000L);
+    return secs + rem / 1e9;
+  }
+}
