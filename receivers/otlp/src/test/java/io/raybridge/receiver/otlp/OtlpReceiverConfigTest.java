@@ -134,7 +134,8 @@ class OtlpReceiverConfigTest {
                 + " '127.0.0.1:70000'",
             "protocols.http.traces_url_path: must start with '/' and hold no query, was"
                 + " 'v1/traces'",
-            "protocols.http.max_request_body_size: must be between 1 and 2147483647, was 0");
+            "protocols.http.max_request_body_size: must be between 1 and 2147483647, was 0",
+            "protocols: must configure at least one protocol: grpc or http");
     assertThat(
             ConfigFixtures.violations(
                 OtlpReceiverConfig.class,
@@ -150,6 +151,7 @@ class OtlpReceiverConfigTest {
             "protocols.grpc.tls.cert_file: file '/nonexistent/server.pem' does not exist or is"
                 + " not a regular file",
             "protocols.grpc.tls.key_file: is required when tls is configured",
+            "protocols: must configure at least one protocol: grpc or http",
             "auth.bearer_token: must not be empty");
   }
 }

@@ -1,0 +1,117 @@
+package io.raybridge.xray.sampling;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Finds the rule that applies to a request: rules in ascending priority (ties by rule name), the
+ * default rule last; the first rule whose matchers all match wins (XRAY-REFERENCE §4.2).
+ *
+ * <p>Matching a pattern against a value, as the X-Ray SDKs do:
+ *
+ * <ul>
+ *   <li>a pattern of exactly {@code *} matches anything, a missing value included;
+ *   <li>otherwise the whole value must match, case-insensitively, with {@code *} standing for any
+ *       run of characters (empty included) and {@code ?} for exactly one;
+ *   <li>an empty pattern matches only an empty value; a missing value matches no other pattern;
+ *   <li>every entry of the rule's {@code attributes} must be present in the request and match.
+ * </ul>
+ *
+ * <p>Immutable and thread-safe; matching allocates nothing.
+ */
+public final class RuleMatcher {
+
+  private final List<SamplingRule> rules;
+
+  /** A matcher over {@code rules}, which must hold a default rule. */
+  public RuleMatcher(SamplingRules rules) {
+    this.rules = Objects.requireNonNull(rules, "rules").rules();
+  }
+
+  /** The rule that applies to {@code request}: the first match, else the default rule. */
+  public SamplingRule match(SamplingRequest request) {
+    Objects.requireNonNull(request, "request");
+    for (SamplingRule rule : rules) {
+      if (matches(rule, request)) {
+        return rule;
+      }
+    }
+    // SamplingRules guarantees a default rule, which matches everything; unreachable.
+    return rules.get(rules.size() - 1);
+  }
+
+  /** Whether every matcher of {@code rule} matches {@code request}. */
+  public static boolean matches(SamplingRule rule, SamplingRequest request) {
+    if (rule.isDefault()) {
+      return true;
+    }
+    if (!(wildcardMatch(rule.serviceName(), request.serviceName())
+        && wildcardMatch(rule.serviceType(), request.serviceType())
+        && wildcardMatch(rule.host(), request.host())
+        && wildcardMatch(rule.httpMethod(), request.httpMethod())
+        && wildcardMatch(rule.urlPath(), request.urlPath())
+        && wildcardMatch(rule.resourceArn(), request.resourceArn()))) {
+      return false;
+    }
+    for (Map.Entry<String, String> e : rule.attributes().entrySet()) {
+      String value = request.attributes().get(e.getKey());
+      if (value == null || !wildcardMatch(e.getValue(), value)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether {@code text} matches {@code pattern} as a whole, case-insensitively, {@code *} matching
+   * any run of characters and {@code ?} exactly one. A pattern of exactly {@code *} matches even a
+   * null text; any other pattern never matches null.
+   */
+  public static boolean wildcardMatch(String pattern, String text) {
+    if (pattern.length() == 1 && pattern.charAt(0) == '*') {
+      return true;
+    }
+    if (text == null) {
+      return false;
+    }
+    // Iterative glob with single-star backtracking: linear in practice, no recursion, no regex.
+    int p = 0;
+    int t = 0;
+    int star = -1;
+    int resume = 0;
+    while (t < text.length()) {
+      if (p < pattern.length()) {
+        char pc = pattern.charAt(p);
+        if (pc == '*') {
+          star = p++;
+          resume = t;
+          continue;
+        }
+        if (pc == '?' || sameIgnoringCase(pc, text.charAt(t))) {
+          p++;
+          t++;
+          continue;
+        }
+      }
+      if (star < 0) {
+        return false;
+      }
+      p = star + 1;
+      t = ++resume;
+    }
+    while (p < pattern.length() && pattern.charAt(p) == '*') {
+      p++;
+    }
+    return p == pattern.length();
+  }
+
+  private static boolean sameIgnoringCase(char a, char b) {
+    if (a == b) {
+      return true;
+    }
+    char ua = Character.toUpperCase(a);
+    char ub = Character.toUpperCase(b);
+    return ua == ub || Character.toLowerCase(ua) == Character.toLowerCase(ub);
+  }
+}
