@@ -122,7 +122,8 @@ public record SamplingRule(
     checkPattern(problems, Field.HTTP_METHOD, httpMethod, 10);
     checkPattern(problems, Field.URL_PATH, urlPath, 128);
     checkPattern(problems, Field.RESOURCE_ARN, resourceArn, 500);
-    attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(attributes));
+    attributes =
+        attributes == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(attributes));
     if (attributes.size() > 5) {
       problems.add(
           new RuleProblem(

@@ -27,8 +27,8 @@ import java.util.Set;
  *   <li><b>X-Ray SDK local rules</b> (version 1 or 2): {@code {"version": 2, "rules": [...],
  *       "default": {"fixed_target": 1, "rate": 0.05}}}. Each rule has {@code description}, {@code
  *       host} (version 1: {@code service_name}), {@code http_method}, {@code url_path}, {@code
- *       fixed_target} (reservoir per second) and {@code rate}. Rules apply in file order. Beyond the
- *       SDK's keys a rule may carry the schema's other fields in snake_case ({@code rule_name},
+ *       fixed_target} (reservoir per second) and {@code rate}. Rules apply in file order. Beyond
+ *       the SDK's keys a rule may carry the schema's other fields in snake_case ({@code rule_name},
  *       {@code priority}, {@code service_name}, {@code service_type}, {@code resource_arn}, {@code
  *       attributes}; {@code reservoir_size} and {@code fixed_rate} as synonyms of {@code
  *       fixed_target} and {@code rate}). Missing matchers are {@code *}; a missing {@code priority}
@@ -84,8 +84,7 @@ public final class SamplingRuleFiles {
     try {
       root = MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new InvalidSamplingRulesException(
-          List.of("not valid JSON: " + e.getOriginalMessage()));
+      throw new InvalidSamplingRulesException(List.of("not valid JSON: " + e.getOriginalMessage()));
     }
     if (root == null || root.isMissingNode()) {
       throw new InvalidSamplingRulesException(List.of("the document is empty"));
@@ -282,7 +281,8 @@ public final class SamplingRuleFiles {
       arnName = slash >= 0 ? arn.substring(slash + 1) : null;
     }
     String name = f.required(f.text("RuleName", SamplingRule.Field.RULE_NAME, arnName), "RuleName");
-    Integer priority = f.required(f.integer(SamplingRule.Field.PRIORITY, null, "Priority"), "Priority");
+    Integer priority =
+        f.required(f.integer(SamplingRule.Field.PRIORITY, null, "Priority"), "Priority");
     Double rate = f.required(f.number(SamplingRule.Field.FIXED_RATE, "FixedRate"), "FixedRate");
     Integer reservoir =
         f.required(
@@ -519,8 +519,7 @@ public final class SamplingRuleFiles {
         return Map.of();
       }
       Map<String, String> out = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : v.properties()) {
         if (!e.getValue().isTextual()) {
           fail(
               SamplingRule.Field.ATTRIBUTES,

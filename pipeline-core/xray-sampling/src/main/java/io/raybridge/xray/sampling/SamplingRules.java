@@ -31,8 +31,13 @@ public record SamplingRules(List<SamplingRule> rules) {
       Integer first = seen.putIfAbsent(rule.ruleName(), i);
       if (first != null) {
         problems.add(
-            "rule name \"" + rule.ruleName() + "\" is used by more than one rule (" + first + ", "
-                + i + ")");
+            "rule name \""
+                + rule.ruleName()
+                + "\" is used by more than one rule ("
+                + first
+                + ", "
+                + i
+                + ")");
       } else if (rule.isDefault()) {
         defaultRule = rule;
       } else {
