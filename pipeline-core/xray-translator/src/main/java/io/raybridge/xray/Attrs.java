@@ -25,20 +25,29 @@ final class Attrs {
     void put(String key, Long v) {
       if (v != null) {
         list.add(
-            KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setIntValue(v)).build());
+            KeyValue.newBuilder()
+                .setKey(key)
+                .setValue(AnyValue.newBuilder().setIntValue(v))
+                .build());
       }
     }
 
     void put(String key, Boolean v) {
       if (v != null) {
         list.add(
-            KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setBoolValue(v)).build());
+            KeyValue.newBuilder()
+                .setKey(key)
+                .setValue(AnyValue.newBuilder().setBoolValue(v))
+                .build());
       }
     }
 
     void putDouble(String key, double v) {
       list.add(
-          KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setDoubleValue(v)).build());
+          KeyValue.newBuilder()
+              .setKey(key)
+              .setValue(AnyValue.newBuilder().setDoubleValue(v))
+              .build());
     }
 
     void put(String key, List<String> v) {
@@ -48,7 +57,10 @@ final class Attrs {
           a.addValues(str(s));
         }
         list.add(
-            KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setArrayValue(a)).build());
+            KeyValue.newBuilder()
+                .setKey(key)
+                .setValue(AnyValue.newBuilder().setArrayValue(a))
+                .build());
       }
     }
 

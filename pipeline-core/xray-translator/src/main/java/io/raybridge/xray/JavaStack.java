@@ -29,7 +29,8 @@ final class JavaStack {
       String t = line.strip();
       if (t.startsWith("at ") && t.endsWith(")") && t.indexOf('(') > 0) {
         String label = t.substring(3, t.indexOf('('));
-        int slash = label.indexOf('/');
+        // Class-loader and module prefixes: "app//a.B.c", "java.base/a.B.c".
+        int slash = label.lastIndexOf('/');
         if (slash >= 0) {
           label = label.substring(slash + 1);
         }
@@ -67,7 +68,12 @@ final class JavaStack {
   }
 
   private static ExceptionDetail detail(
-      String id, String type, String message, Boolean remote, List<StackFrame> frames, String cause) {
+      String id,
+      String type,
+      String message,
+      Boolean remote,
+      List<StackFrame> frames,
+      String cause) {
     return new ExceptionDetail(
         id, message, type, remote, null, null, cause, frames.isEmpty() ? null : frames, Map.of());
   }

@@ -314,8 +314,8 @@ public final class SegmentCodec {
     return true;
   }
 
-  private static void readAnnotations(
-      JsonParser p, Segment.Builder b, Map<String, JsonNode> extra) throws IOException {
+  private static void readAnnotations(JsonParser p, Segment.Builder b, Map<String, JsonNode> extra)
+      throws IOException {
     Map<String, AnnotationValue> ann = new LinkedHashMap<>();
     Map<String, JsonNode> odd = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -549,8 +549,16 @@ public final class SegmentCodec {
         case "ecs" -> {
           if (obj) {
             Fields f =
-                strings(p, "container", "container_id", "container_arn", "task_arn",
-                    "task_family", "cluster_arn", "availability_zone", "launch_type");
+                strings(
+                    p,
+                    "container",
+                    "container_id",
+                    "container_arn",
+                    "task_arn",
+                    "task_family",
+                    "cluster_arn",
+                    "availability_zone",
+                    "launch_type");
             String[] v = f.values();
             ecs = new Aws.Ecs(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], f.extra());
           } else {
@@ -591,8 +599,21 @@ public final class SegmentCodec {
       }
     }
     return new Aws(
-        accountId, operation, region, requestId, queueUrl, tableName, tableNames, retries, ec2,
-        ecs, eks, eb, xray, logs, extra);
+        accountId,
+        operation,
+        region,
+        requestId,
+        queueUrl,
+        tableName,
+        tableNames,
+        retries,
+        ec2,
+        ecs,
+        eks,
+        eb,
+        xray,
+        logs,
+        extra);
   }
 
   private record Fields(String[] values, Map<String, JsonNode> extra) {}

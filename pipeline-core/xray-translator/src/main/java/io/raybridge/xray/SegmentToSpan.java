@@ -49,17 +49,49 @@ public final class SegmentToSpan {
   /** Keys written by this class; annotations with these keys are stored under a prefix. */
   static final Set<String> RESERVED =
       Set.of(
-          "service.name", "service.version", "service.namespace", "service.instance.id",
-          "cloud.provider", "cloud.platform", "cloud.account.id", "cloud.availability_zone",
-          "host.id", "host.type", "host.image.id", "container.name", "container.id",
-          "k8s.pod.name", "k8s.cluster.name", "aws.ecs.container.arn", "aws.ecs.task.arn",
-          "aws.ecs.task.family", "aws.ecs.cluster.arn", "aws.ecs.launchtype",
-          "aws.log.group.names", "aws.log.group.arns", "telemetry.sdk.name",
-          "telemetry.sdk.version", "enduser.id", "http.request.method", "url.full",
-          "user_agent.original", "client.address", "http.response.status_code",
-          "http.response.body.size", "aws.account_id", "rpc.method", "rpc.system", "rpc.service",
-          "aws.region", "aws.request_id", "aws.queue_url", "aws.table_name",
-          "aws.dynamodb.table_names", "db.connection_string", "db.query.text", "db.system.name",
+          "service.name",
+          "service.version",
+          "service.namespace",
+          "service.instance.id",
+          "cloud.provider",
+          "cloud.platform",
+          "cloud.account.id",
+          "cloud.availability_zone",
+          "host.id",
+          "host.type",
+          "host.image.id",
+          "container.name",
+          "container.id",
+          "k8s.pod.name",
+          "k8s.cluster.name",
+          "aws.ecs.container.arn",
+          "aws.ecs.task.arn",
+          "aws.ecs.task.family",
+          "aws.ecs.cluster.arn",
+          "aws.ecs.launchtype",
+          "aws.log.group.names",
+          "aws.log.group.arns",
+          "telemetry.sdk.name",
+          "telemetry.sdk.version",
+          "enduser.id",
+          "http.request.method",
+          "url.full",
+          "user_agent.original",
+          "client.address",
+          "http.response.status_code",
+          "http.response.body.size",
+          "aws.account_id",
+          "rpc.method",
+          "rpc.system",
+          "rpc.service",
+          "aws.region",
+          "aws.request_id",
+          "aws.queue_url",
+          "aws.table_name",
+          "aws.dynamodb.table_names",
+          "db.connection_string",
+          "db.query.text",
+          "db.system.name",
           "db.user");
 
   private SegmentToSpan() {}
@@ -185,8 +217,11 @@ public final class SegmentToSpan {
       sink.put("service.version", v.version());
       sink.put(XRayAttributes.SERVICE_COMPILER, v.compiler());
       sink.put(XRayAttributes.SERVICE_COMPILER_VERSION, v.compilerVersion());
-      block(unknown, "service", v.extra(), v.version() == null && v.compiler() == null
-          && v.compilerVersion() == null);
+      block(
+          unknown,
+          "service",
+          v.extra(),
+          v.version() == null && v.compiler() == null && v.compilerVersion() == null);
     }
     if (s.http() != null) {
       http(s.http(), a, unknown);
@@ -205,9 +240,14 @@ public final class SegmentToSpan {
       a.put("db.user", q.user());
       a.put(XRayAttributes.SQL_PREPARATION, q.preparation());
       boolean empty =
-          q.url() == null && q.connectionString() == null && q.sanitizedQuery() == null
-              && q.databaseType() == null && q.databaseVersion() == null
-              && q.driverVersion() == null && q.user() == null && q.preparation() == null;
+          q.url() == null
+              && q.connectionString() == null
+              && q.sanitizedQuery() == null
+              && q.databaseType() == null
+              && q.databaseVersion() == null
+              && q.driverVersion() == null
+              && q.user() == null
+              && q.preparation() == null;
       block(unknown, "sql", q.extra(), empty);
     }
     String statusMessage = null;
@@ -223,8 +263,8 @@ public final class SegmentToSpan {
       if (c.exceptions() != null && c.exceptions().isEmpty()) {
         cu.set("exceptions", Json.NODES.arrayNode());
       }
-      if (!cu.isEmpty() || (c.workingDirectory() == null && c.paths() == null
-          && c.exceptionList().isEmpty())) {
+      if (!cu.isEmpty()
+          || (c.workingDirectory() == null && c.paths() == null && c.exceptionList().isEmpty())) {
         unknown.set("cause", cu);
       }
       for (ExceptionDetail e : c.exceptionList()) {
@@ -317,8 +357,12 @@ public final class SegmentToSpan {
       a.put(XRayAttributes.X_FORWARDED_FOR, r.xForwardedFor());
       a.put(XRayAttributes.HTTP_REQUEST_TRACED, r.traced());
       boolean empty =
-          r.method() == null && r.url() == null && r.userAgent() == null && r.clientIp() == null
-              && r.xForwardedFor() == null && r.traced() == null;
+          r.method() == null
+              && r.url() == null
+              && r.userAgent() == null
+              && r.clientIp() == null
+              && r.xForwardedFor() == null
+              && r.traced() == null;
       mapped |= !empty;
       block(hu, "request", r.extra(), empty);
     }
@@ -354,8 +398,14 @@ public final class SegmentToSpan {
       sink.put("host.type", e.instanceSize());
       sink.put("host.image.id", e.amiId());
       sink.put("cloud.availability_zone", e.availabilityZone());
-      block(au, "ec2", e.extra(), e.instanceId() == null && e.instanceSize() == null
-          && e.amiId() == null && e.availabilityZone() == null);
+      block(
+          au,
+          "ec2",
+          e.extra(),
+          e.instanceId() == null
+              && e.instanceSize() == null
+              && e.amiId() == null
+              && e.availabilityZone() == null);
     }
     if (w.ecs() != null) {
       Aws.Ecs e = w.ecs();
@@ -367,16 +417,28 @@ public final class SegmentToSpan {
       sink.put("aws.ecs.cluster.arn", e.clusterArn());
       sink.put(XRayAttributes.ECS_AVAILABILITY_ZONE, e.availabilityZone());
       sink.put("aws.ecs.launchtype", e.launchType());
-      block(au, "ecs", e.extra(), e.container() == null && e.containerId() == null
-          && e.containerArn() == null && e.taskArn() == null && e.taskFamily() == null
-          && e.clusterArn() == null && e.availabilityZone() == null && e.launchType() == null);
+      block(
+          au,
+          "ecs",
+          e.extra(),
+          e.container() == null
+              && e.containerId() == null
+              && e.containerArn() == null
+              && e.taskArn() == null
+              && e.taskFamily() == null
+              && e.clusterArn() == null
+              && e.availabilityZone() == null
+              && e.launchType() == null);
     }
     if (w.eks() != null) {
       Aws.Eks e = w.eks();
       sink.put("k8s.pod.name", e.pod());
       sink.put("k8s.cluster.name", e.clusterName());
       sink.put(XRayAttributes.EKS_CONTAINER_ID, e.containerId());
-      block(au, "eks", e.extra(),
+      block(
+          au,
+          "eks",
+          e.extra(),
           e.pod() == null && e.clusterName() == null && e.containerId() == null);
     }
     if (w.elasticBeanstalk() != null) {
@@ -385,15 +447,21 @@ public final class SegmentToSpan {
       sink.put(XRayAttributes.BEANSTALK_VERSION_LABEL, e.versionLabel());
       sink.put(
           "service.instance.id", e.deploymentId() == null ? null : e.deploymentId().toString());
-      block(au, "elastic_beanstalk", e.extra(), e.environmentName() == null
-          && e.versionLabel() == null && e.deploymentId() == null);
+      block(
+          au,
+          "elastic_beanstalk",
+          e.extra(),
+          e.environmentName() == null && e.versionLabel() == null && e.deploymentId() == null);
     }
     if (w.xray() != null) {
       Aws.XRaySdk e = w.xray();
       sink.put("telemetry.sdk.name", e.sdk());
       sink.put("telemetry.sdk.version", e.sdkVersion());
       sink.put(XRayAttributes.AUTO_INSTRUMENTATION, e.autoInstrumentation());
-      block(au, "xray", e.extra(),
+      block(
+          au,
+          "xray",
+          e.extra(),
           e.sdk() == null && e.sdkVersion() == null && e.autoInstrumentation() == null);
     }
     if (w.cloudwatchLogs() != null) {
@@ -535,8 +603,11 @@ public final class SegmentToSpan {
     if (l.attributes() != null) {
       boolean scalars = !l.attributes().isEmpty();
       for (JsonNode v : l.attributes().values()) {
-        scalars &= v.isTextual() || v.isBoolean() || v.isIntegralNumber() && v.canConvertToLong()
-            || v.isFloatingPointNumber();
+        scalars &=
+            v.isTextual()
+                || v.isBoolean()
+                || v.isIntegralNumber() && v.canConvertToLong()
+                || v.isFloatingPointNumber();
       }
       if (scalars) {
         for (Map.Entry<String, JsonNode> e : l.attributes().entrySet()) {

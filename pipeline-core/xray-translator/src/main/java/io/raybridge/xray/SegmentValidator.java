@@ -14,8 +14,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Checks a document against the rules the X-Ray service applies (XRAY-REFERENCE §1, §8) and
- * reports every problem found, not just the first. Thread-safe and stateless.
+ * Checks a document against the rules the X-Ray service applies (XRAY-REFERENCE §1, §8) and reports
+ * every problem found, not just the first. Thread-safe and stateless.
  */
 public final class SegmentValidator {
 
@@ -62,8 +62,8 @@ public final class SegmentValidator {
   }
 
   /**
-   * The problems that make a document untranslatable (missing or malformed ids and times); a
-   * subset of {@link #validate(Segment)} without the size check.
+   * The problems that make a document untranslatable (missing or malformed ids and times); a subset
+   * of {@link #validate(Segment)} without the size check.
    */
   public static List<Problem> structuralProblems(Segment segment) {
     List<Problem> all = new ArrayList<>();
@@ -93,8 +93,7 @@ public final class SegmentValidator {
     } else if (!isHex(s.id(), 16)) {
       out.add(
           new Problem(
-              Reason.INVALID_ID,
-              path + "id \"" + s.id() + "\" must be 16 hexadecimal digits"));
+              Reason.INVALID_ID, path + "id \"" + s.id() + "\" must be 16 hexadecimal digits"));
     }
     // trace_id / parent_id / type
     boolean independent = topLevel && s.isSubsegmentType();
@@ -147,8 +146,7 @@ public final class SegmentValidator {
     if (s.endTime() == null && s.extra().containsKey("end_time")) {
       out.add(mistyped(s, path, "end_time", "a number", Reason.INVALID_TIME));
     } else if (s.endTime() == null && !Boolean.TRUE.equals(s.inProgress())) {
-      out.add(
-          new Problem(Reason.NOT_FINISHED, path + "neither end_time nor in_progress is set"));
+      out.add(new Problem(Reason.NOT_FINISHED, path + "neither end_time nor in_progress is set"));
     }
     if (s.startTime() != null && s.endTime() != null && s.endTime() < s.startTime()) {
       out.add(
@@ -217,7 +215,9 @@ public final class SegmentValidator {
       out.add(
           new Problem(
               Reason.INVALID_FIELD,
-              path + "cause must be an exception id string or an object, found " + s.extra().get("cause")));
+              path
+                  + "cause must be an exception id string or an object, found "
+                  + s.extra().get("cause")));
     } else if (s.cause() instanceof Cause.ExceptionId c && !isHex(c.id(), 16)) {
       out.add(
           new Problem(
@@ -231,7 +231,8 @@ public final class SegmentValidator {
         if (id == null) {
           out.add(new Problem(Reason.MISSING_FIELD, p + " is missing"));
         } else if (!isHex(id, 16)) {
-          out.add(new Problem(Reason.INVALID_ID, p + " \"" + id + "\" must be 16 hexadecimal digits"));
+          out.add(
+              new Problem(Reason.INVALID_ID, p + " \"" + id + "\" must be 16 hexadecimal digits"));
         }
       }
     }

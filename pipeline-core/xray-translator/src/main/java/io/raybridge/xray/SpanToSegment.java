@@ -55,9 +55,24 @@ public final class SpanToSegment {
 
   private static final Set<String> SQL_SYSTEMS =
       Set.of(
-          "db2", "derby", "hive", "mariadb", "mssql", "mysql", "oracle", "postgresql", "sqlite",
-          "teradata", "other_sql", "ibm.db2", "microsoft.sql_server", "oracle.db", "h2", "hsqldb",
-          "trino", "cockroachdb");
+          "db2",
+          "derby",
+          "hive",
+          "mariadb",
+          "mssql",
+          "mysql",
+          "oracle",
+          "postgresql",
+          "sqlite",
+          "teradata",
+          "other_sql",
+          "ibm.db2",
+          "microsoft.sql_server",
+          "oracle.db",
+          "h2",
+          "hsqldb",
+          "trino",
+          "cockroachdb");
 
   private final XRaySettings settings;
   private final TranslationStats stats;
@@ -203,8 +218,13 @@ public final class SpanToSegment {
   private static final int MAX_DEPTH = 400;
 
   private Segment build(
-      Item it, boolean docRoot, ResourceInfo info, Map<ByteString, List<Item>> children, int depth) {
-    Segment.Builder b = it.exact() ? exact(it.span(), docRoot, info) : derive(it.span(), docRoot, info);
+      Item it,
+      boolean docRoot,
+      ResourceInfo info,
+      Map<ByteString, List<Item>> children,
+      int depth) {
+    Segment.Builder b =
+        it.exact() ? exact(it.span(), docRoot, info) : derive(it.span(), docRoot, info);
     List<Item> kids = children.get(it.span().getSpanId());
     if (kids != null && depth < MAX_DEPTH) {
       List<Segment> subs = b.subsegments() == null ? new ArrayList<>() : b.subsegments();
@@ -271,9 +291,7 @@ public final class SpanToSegment {
     Long status = a.lng("http.response.status_code");
     Long length = a.lng("http.response.body.size");
     ObjectNode hu = child(unknown, "http");
-    b.http(
-        http(
-            method, url, ua, clientIp, xff, reqTraced, status, length, hu));
+    b.http(http(method, url, ua, clientIp, xff, reqTraced, status, length, hu));
     // aws
     b.aws(exactAws(a, seg, topSegment, child(unknown, "aws")));
     // sql
@@ -343,8 +361,13 @@ public final class SpanToSegment {
     ObjectNode ru = child(hu, "request");
     ObjectNode pu = child(hu, "response");
     Http.Request req = null;
-    if (method != null || url != null || ua != null || clientIp != null || xff != null
-        || traced != null || ru != null) {
+    if (method != null
+        || url != null
+        || ua != null
+        || clientIp != null
+        || xff != null
+        || traced != null
+        || ru != null) {
       req = new Http.Request(method, url, ua, clientIp, xff, traced, fields(ru));
     }
     Http.Response resp = null;
@@ -399,7 +422,9 @@ public final class SpanToSegment {
     Aws.Eks eks = null;
     {
       String[] v = {
-        seg.str("k8s.pod.name"), seg.str("k8s.cluster.name"), seg.str(XRayAttributes.EKS_CONTAINER_ID)
+        seg.str("k8s.pod.name"),
+        seg.str("k8s.cluster.name"),
+        seg.str(XRayAttributes.EKS_CONTAINER_ID)
       };
       ObjectNode u = child(au, "eks");
       if (u != null || anyNonNull(v)) {
@@ -426,8 +451,8 @@ public final class SpanToSegment {
         xray = new Aws.XRaySdk(sdk, sdkVersion, auto, fields(u));
       }
     }
-    List<Aws.CloudWatchLog> logs = logGroups(seg.strings("aws.log.group.names"),
-        seg.strings("aws.log.group.arns"));
+    List<Aws.CloudWatchLog> logs =
+        logGroups(seg.strings("aws.log.group.names"), seg.strings("aws.log.group.arns"));
     Map<String, JsonNode> extra = fields(au, "ec2", "ecs", "eks", "elastic_beanstalk", "xray");
     if (logs == null && extra.get("cloudwatch_logs") instanceof ArrayNode arr) {
       logs = typedLogs(arr);
@@ -436,15 +461,40 @@ public final class SpanToSegment {
       }
     }
     boolean any =
-        account != null || operation != null || region != null || requestId != null
-            || queueUrl != null || tableName != null || tableNames != null || retries != null
-            || ec2 != null || ecs != null || eks != null || eb != null || xray != null
-            || logs != null || au != null;
+        account != null
+            || operation != null
+            || region != null
+            || requestId != null
+            || queueUrl != null
+            || tableName != null
+            || tableNames != null
+            || retries != null
+            || ec2 != null
+            || ecs != null
+            || eks != null
+            || eb != null
+            || xray != null
+            || logs != null
+            || au != null;
     if (!any) {
       return null;
     }
-    return new Aws(account, operation, region, requestId, queueUrl, tableName, tableNames,
-        retries, ec2, ecs, eks, eb, xray, logs, extra);
+    return new Aws(
+        account,
+        operation,
+        region,
+        requestId,
+        queueUrl,
+        tableName,
+        tableNames,
+        retries,
+        ec2,
+        ecs,
+        eks,
+        eb,
+        xray,
+        logs,
+        extra);
   }
 
   private static List<Aws.CloudWatchLog> logGroups(List<String> names, List<String> arns) {
@@ -575,8 +625,10 @@ public final class SpanToSegment {
     if (name == null && client) {
       name = nonEmpty(stringOf(a.peek("aws.remote.service")));
       if (name != null && awsSdk) {
-        name = name.startsWith("AWS.SDK.") ? name.substring(8)
-            : name.startsWith("AWS::") ? name.substring(5) : name;
+        name =
+            name.startsWith("AWS.SDK.")
+                ? name.substring(8)
+                : name.startsWith("AWS::") ? name.substring(5) : name;
       }
     }
     if (name == null) {
@@ -676,9 +728,14 @@ public final class SpanToSegment {
           msg = nonEmpty(a.str("http.status_text"));
         }
         if (msg != null) {
-          c = new Cause.Details(null, null,
-              List.of(new ExceptionDetail(exceptionId(span, 0), msg, null, null, null, null, null,
-                  null, Map.of())), Map.of());
+          c =
+              new Cause.Details(
+                  null,
+                  null,
+                  List.of(
+                      new ExceptionDetail(
+                          exceptionId(span, 0), msg, null, null, null, null, null, null, Map.of())),
+                  Map.of());
         }
       }
       b.cause(c);
@@ -731,8 +788,15 @@ public final class SpanToSegment {
     String query = a.str("url.query");
     Long length = firstLong(a, "http.response.body.size", "http.response_content_length");
     boolean any =
-        method != null || fullUrl != null || status != null || host != null || target != null
-            || serverName != null || ua != null || clientIp != null || scheme != null
+        method != null
+            || fullUrl != null
+            || status != null
+            || host != null
+            || target != null
+            || serverName != null
+            || ua != null
+            || clientIp != null
+            || scheme != null
             || path != null;
     if (!any) {
       return null;
@@ -775,13 +839,20 @@ public final class SpanToSegment {
       }
     }
     Boolean xff = a.bool(XRayAttributes.X_FORWARDED_FOR);
-    if (xff == null && clientIp != null && !fromPeer && !peerAddr
+    if (xff == null
+        && clientIp != null
+        && !fromPeer
+        && !peerAddr
         && kind == Span.SpanKind.SPAN_KIND_SERVER) {
       xff = true;
     }
     Boolean traced = a.bool(XRayAttributes.HTTP_REQUEST_TRACED);
     Http.Request req =
-        method == null && url == null && ua == null && clientIp == null && xff == null
+        method == null
+                && url == null
+                && ua == null
+                && clientIp == null
+                && xff == null
                 && traced == null
             ? null
             : new Http.Request(method, url, ua, clientIp, xff, traced, Map.of());
@@ -820,17 +891,50 @@ public final class SpanToSegment {
     Long retries = a.lng(XRayAttributes.RETRIES);
     Aws base = segment ? info.segmentAws : null;
     if (base == null
-        && operation == null && account == null && region == null && requestId == null
-        && queueUrl == null && tableName == null && tableNames == null && retries == null) {
+        && operation == null
+        && account == null
+        && region == null
+        && requestId == null
+        && queueUrl == null
+        && tableName == null
+        && tableNames == null
+        && retries == null) {
       return null;
     }
     if (base == null) {
-      return new Aws(account, operation, region, requestId, queueUrl, tableName, tableNames,
-          retries, null, null, null, null, null, null, Map.of());
+      return new Aws(
+          account,
+          operation,
+          region,
+          requestId,
+          queueUrl,
+          tableName,
+          tableNames,
+          retries,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          Map.of());
     }
-    return new Aws(account != null ? account : base.accountId(), operation, region, requestId,
-        queueUrl, tableName, tableNames, retries, base.ec2(), base.ecs(), base.eks(),
-        base.elasticBeanstalk(), base.xray(), base.cloudwatchLogs(), Map.of());
+    return new Aws(
+        account != null ? account : base.accountId(),
+        operation,
+        region,
+        requestId,
+        queueUrl,
+        tableName,
+        tableNames,
+        retries,
+        base.ec2(),
+        base.ecs(),
+        base.eks(),
+        base.elasticBeanstalk(),
+        base.xray(),
+        base.cloudwatchLogs(),
+        Map.of());
   }
 
   private static Sql deriveSql(Attrs.In a) {
@@ -858,19 +962,26 @@ public final class SpanToSegment {
         connectionString = conn;
       }
     } else if (url == null) {
-      String host = stringOf(a.peek("server.address"));
+      String host = a.str("server.address");
       if (host != null) {
-        String port = textOf(a.peek("server.port"));
-        url = system + "://" + host + (port == null ? "" : ":" + port) + "/"
-            + (db == null ? "" : db);
+        String port = a.text("server.port");
+        url =
+            system + "://" + host + (port == null ? "" : ":" + port) + "/" + (db == null ? "" : db);
       }
     }
     if (url == null && connectionString == null && db != null) {
       connectionString = "localhost/" + db;
     }
-    return new Sql(url, connectionString, nonEmpty(statement), system,
-        a.str(XRayAttributes.SQL_DATABASE_VERSION), a.str(XRayAttributes.SQL_DRIVER_VERSION),
-        user, a.str(XRayAttributes.SQL_PREPARATION), Map.of());
+    return new Sql(
+        url,
+        connectionString,
+        nonEmpty(statement),
+        system,
+        a.str(XRayAttributes.SQL_DATABASE_VERSION),
+        a.str(XRayAttributes.SQL_DRIVER_VERSION),
+        user,
+        a.str(XRayAttributes.SQL_PREPARATION),
+        Map.of());
   }
 
   // ------------------------------------------------------------------------------------------
@@ -914,7 +1025,8 @@ public final class SpanToSegment {
         String trace = ea.str("exception.stacktrace");
         List<ExceptionDetail> chained = List.of();
         if (stack == null && trace != null && !exact) {
-          JavaStack.Parsed parsed = JavaStack.parse(trace, id, rem, i -> exceptionId(span, 1000 + i));
+          JavaStack.Parsed parsed =
+              JavaStack.parse(trace, id, rem, i -> exceptionId(span, 1000 + i));
           stack = parsed.frames().isEmpty() ? null : parsed.frames();
           chained = parsed.causes();
           if (!chained.isEmpty() && causeOf == null) {
@@ -922,8 +1034,8 @@ public final class SpanToSegment {
           }
         }
         Map<String, JsonNode> extra = fields(parseObject(ea.str(XRayAttributes.UNKNOWN)));
-        exceptions.add(new ExceptionDetail(id, message, type, rem, truncated, skipped, causeOf,
-            stack, extra));
+        exceptions.add(
+            new ExceptionDetail(id, message, type, rem, truncated, skipped, causeOf, stack, extra));
         exceptions.addAll(chained);
       } else if (awsSdk && ev.getName().equals("HTTP request failure")) {
         Attrs.In ea = new Attrs.In(ev.getAttributesList());
@@ -933,10 +1045,21 @@ public final class SpanToSegment {
           if (exceptions == null) {
             exceptions = new ArrayList<>();
           }
-          exceptions.add(new ExceptionDetail(exceptionId(span, exceptions.size()),
-              st + "@" + String.format(Locale.ROOT, "%.6f", ev.getTimeUnixNano() / 1e9) + "@"
-                  + msg,
-              "aws.http.error.event", true, null, null, null, null, Map.of()));
+          exceptions.add(
+              new ExceptionDetail(
+                  exceptionId(span, exceptions.size()),
+                  st
+                      + "@"
+                      + String.format(Locale.ROOT, "%.6f", ev.getTimeUnixNano() / 1e9)
+                      + "@"
+                      + msg,
+                  "aws.http.error.event",
+                  true,
+                  null,
+                  null,
+                  null,
+                  null,
+                  Map.of()));
         }
       }
     }
@@ -1106,8 +1229,13 @@ public final class SpanToSegment {
     }
     for (KeyValue kv : a.remaining()) {
       if (settings.indexAllAttributes()) {
-        ann = annotate(ann, sanitizeKey(kv.getKey(), keepDots), kv.getValue(), kv.getKey(),
-            md = ensure(md));
+        ann =
+            annotate(
+                ann,
+                sanitizeKey(kv.getKey(), keepDots),
+                kv.getValue(),
+                kv.getKey(),
+                md = ensure(md));
       } else {
         JsonNode v = toJson(kv.getValue());
         if (v != null) {
@@ -1248,8 +1376,8 @@ public final class SpanToSegment {
     Segment.Builder b = null;
     if (s.annotations() != null && s.annotations().size() > budget[0]) {
       Map<String, AnnotationValue> keep = new LinkedHashMap<>();
-      Map<String, JsonNode> md = s.metadata() == null ? new LinkedHashMap<>()
-          : new LinkedHashMap<>(s.metadata());
+      Map<String, JsonNode> md =
+          s.metadata() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(s.metadata());
       ObjectNode def = null;
       for (Map.Entry<String, AnnotationValue> e : s.annotations().entrySet()) {
         if (budget[0] > 0) {
@@ -1332,8 +1460,12 @@ public final class SpanToSegment {
       List<Segment> moved = new ArrayList<>();
       for (int i = 0; i < subs.size(); i++) {
         if (out[i]) {
-          moved.add(subs.get(i).toBuilder()
-              .type(Segment.TYPE_SUBSEGMENT).traceId(traceId).parentId(doc.id()).build());
+          moved.add(
+              subs.get(i).toBuilder()
+                  .type(Segment.TYPE_SUBSEGMENT)
+                  .traceId(traceId)
+                  .parentId(doc.id())
+                  .build());
           stats.increment(Outcome.SUBSEGMENT_SPLIT_OUT);
         } else {
           stay.add(subs.get(i));
@@ -1388,12 +1520,22 @@ public final class SpanToSegment {
       List<ExceptionDetail> ex = new ArrayList<>();
       for (ExceptionDetail e : c.exceptionList()) {
         int n = e.stack() == null ? 0 : e.stack().size();
-        ex.add(new ExceptionDetail(e.id(), e.message(), e.type(), e.remote(),
-            n == 0 ? e.truncated() : (e.truncated() == null ? 0 : e.truncated()) + n,
-            e.skipped(), e.cause(), n == 0 ? e.stack() : List.of(), e.extra()));
+        ex.add(
+            new ExceptionDetail(
+                e.id(),
+                e.message(),
+                e.type(),
+                e.remote(),
+                n == 0 ? e.truncated() : (e.truncated() == null ? 0 : e.truncated()) + n,
+                e.skipped(),
+                e.cause(),
+                n == 0 ? e.stack() : List.of(),
+                e.extra()));
       }
-      current = current.toBuilder()
-          .cause(new Cause.Details(c.workingDirectory(), c.paths(), ex, c.extra())).build();
+      current =
+          current.toBuilder()
+              .cause(new Cause.Details(c.workingDirectory(), c.paths(), ex, c.extra()))
+              .build();
     }
     return current;
   }
@@ -1438,17 +1580,28 @@ public final class SpanToSegment {
       }
       Aws.Ecs ecs = null;
       if ("aws_ecs".equals(platform)) {
-        ecs = new Aws.Ecs(r.str("container.name"), r.str("container.id"),
-            r.str("aws.ecs.container.arn"), r.str("aws.ecs.task.arn"),
-            r.str("aws.ecs.task.family"), r.str("aws.ecs.cluster.arn"), az,
-            r.str("aws.ecs.launchtype"), Map.of());
+        ecs =
+            new Aws.Ecs(
+                r.str("container.name"),
+                r.str("container.id"),
+                r.str("aws.ecs.container.arn"),
+                r.str("aws.ecs.task.arn"),
+                r.str("aws.ecs.task.family"),
+                r.str("aws.ecs.cluster.arn"),
+                az,
+                r.str("aws.ecs.launchtype"),
+                Map.of());
       }
       Aws.ElasticBeanstalk eb = null;
       String instance = r.text("service.instance.id");
       if ("aws_elastic_beanstalk".equals(platform) && instance != null) {
         Long dep = Attrs.parseLong(instance);
-        eb = new Aws.ElasticBeanstalk(r.str("service.namespace"), r.str("service.version"),
-            dep == null ? 0L : dep, Map.of());
+        eb =
+            new Aws.ElasticBeanstalk(
+                r.str("service.namespace"),
+                r.str("service.version"),
+                dep == null ? 0L : dep,
+                Map.of());
       }
       Aws.Eks eks = null;
       String cluster = r.str("k8s.cluster.name");
@@ -1482,19 +1635,27 @@ public final class SpanToSegment {
       String auto = firstString(r, "telemetry.auto.version", "telemetry.distro.version");
       if (sdkName != null || sdkVersion != null) {
         String sdk = sdkName;
-        if (sdk != null && lang != null && !lang.isEmpty()
+        if (sdk != null
+            && lang != null
+            && !lang.isEmpty()
             && !sdk.toLowerCase(Locale.ROOT).endsWith(" for " + lang.toLowerCase(Locale.ROOT))) {
           sdk = sdk + " for " + lang;
         }
         xray = new Aws.XRaySdk(sdk, sdkVersion, auto != null && !auto.isEmpty(), Map.of());
       }
       String account = r.str("cloud.account.id");
-      if (account == null && ec2 == null && ecs == null && eb == null && eks == null
-          && logs == null && xray == null) {
+      if (account == null
+          && ec2 == null
+          && ecs == null
+          && eb == null
+          && eks == null
+          && logs == null
+          && xray == null) {
         return null;
       }
-      return new Aws(account, null, null, null, null, null, null, null, ec2, ecs, eks, eb, xray,
-          logs, Map.of());
+      return new Aws(
+          account, null, null, null, null, null, null, null, ec2, ecs, eks, eb, xray, logs,
+          Map.of());
     }
   }
 
@@ -1551,17 +1712,6 @@ public final class SpanToSegment {
         : null;
   }
 
-  private static String textOf(AnyValue v) {
-    if (v == null) {
-      return null;
-    }
-    return switch (v.getValueCase()) {
-      case STRING_VALUE -> v.getStringValue();
-      case INT_VALUE -> Long.toString(v.getIntValue());
-      default -> null;
-    };
-  }
-
   private static String nonEmpty(String s) {
     return s == null || s.isEmpty() ? null : s;
   }
@@ -1604,7 +1754,8 @@ public final class SpanToSegment {
     if (connectionString == null) {
       return null;
     }
-    String s = connectionString.startsWith("jdbc:") ? connectionString.substring(5) : connectionString;
+    String s =
+        connectionString.startsWith("jdbc:") ? connectionString.substring(5) : connectionString;
     try {
       String host = new java.net.URI(s).getHost();
       return host == null || host.isEmpty() ? null : host;

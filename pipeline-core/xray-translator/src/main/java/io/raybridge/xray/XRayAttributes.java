@@ -36,7 +36,8 @@ public final class XRayAttributes {
   public static final String SERVICE_COMPILER_VERSION = "aws.xray.service.compiler_version";
   public static final String ECS_AVAILABILITY_ZONE = "aws.xray.aws.ecs.availability_zone";
   public static final String EKS_CONTAINER_ID = "aws.xray.aws.eks.container_id";
-  public static final String BEANSTALK_VERSION_LABEL = "aws.xray.aws.elastic_beanstalk.version_label";
+  public static final String BEANSTALK_VERSION_LABEL =
+      "aws.xray.aws.elastic_beanstalk.version_label";
   public static final String AUTO_INSTRUMENTATION = "aws.xray.aws.xray.auto_instrumentation";
   public static final String CAUSE_ID = "aws.xray.cause";
   public static final String CAUSE_WORKING_DIRECTORY = "aws.xray.cause.working_directory";

@@ -98,14 +98,22 @@ public record XRaySettings(
   /** A copy with other log groups. */
   public XRaySettings withAwsLogGroups(List<String> groups) {
     return new XRaySettings(
-        indexedAttributes, indexAllAttributes, annotationKeys, groups, traceIdPolicy,
+        indexedAttributes,
+        indexAllAttributes,
+        annotationKeys,
+        groups,
+        traceIdPolicy,
         maxAnnotations);
   }
 
   /** A copy with another trace-id policy. */
   public XRaySettings withTraceIdPolicy(TraceIdPolicy policy) {
     return new XRaySettings(
-        indexedAttributes, indexAllAttributes, annotationKeys, awsLogGroups, policy,
+        indexedAttributes,
+        indexAllAttributes,
+        annotationKeys,
+        awsLogGroups,
+        policy,
         maxAnnotations);
   }
 

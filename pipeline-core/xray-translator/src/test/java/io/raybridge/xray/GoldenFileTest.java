@@ -20,9 +20,10 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Golden pairs under {@code src/test/resources/golden}: {@code xray-to-otel/NAME.segment.json} is
- * converted and compared with {@code NAME.otlp.json} (OTLP/JSON); {@code otel-to-xray/NAME.otlp.json}
- * is converted and compared with {@code NAME.segment.json} (an array of documents). Run with {@code
- * -Dgolden.update=true} to rewrite the expected files after a deliberate change.
+ * converted and compared with {@code NAME.otlp.json} (OTLP/JSON); {@code
+ * otel-to-xray/NAME.otlp.json} is converted and compared with {@code NAME.segment.json} (an array
+ * of documents). Run with {@code -Dgolden.update=true} to rewrite the expected files after a
+ * deliberate change.
  */
 class GoldenFileTest {
   private static final Path ROOT = Paths.get("src/test/resources/golden");
@@ -54,7 +55,9 @@ class GoldenFileTest {
 
   @Test
   void thereAreAtLeastFortyGoldenCases() throws IOException {
-    assertThat(files("xray-to-otel", ".segment.json").size() + files("otel-to-xray", ".otlp.json").size())
+    assertThat(
+            files("xray-to-otel", ".segment.json").size()
+                + files("otel-to-xray", ".otlp.json").size())
         .isGreaterThanOrEqualTo(40);
   }
 
@@ -69,7 +72,8 @@ class GoldenFileTest {
                       List<ResourceSpans> rs =
                           SegmentToSpan.convert(read(p).getBytes(StandardCharsets.UTF_8));
                       compareOrUpdate(
-                          sibling(p, ".segment.json", ".otlp.json"), JsonTestSupport.toOtlpJson(rs));
+                          sibling(p, ".segment.json", ".otlp.json"),
+                          JsonTestSupport.toOtlpJson(rs));
                     }));
   }
 

@@ -34,7 +34,8 @@ class RoundTripSmokeTest {
 
   @Test
   void richDocumentSurvivesRoundTrip() {
-    List<ResourceSpans> rs = SegmentToSpan.convert(RICH.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    List<ResourceSpans> rs =
+        SegmentToSpan.convert(RICH.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     assertThat(rs.get(0).getScopeSpans(0).getSpansCount()).isEqualTo(4);
     List<String> docs = new SpanToSegment(XRaySettings.DEFAULTS).convert(rs.get(0));
     assertThat(docs).hasSize(1);

@@ -49,7 +49,8 @@ class SegmentCodecTest {
     byte[] b = utf8(MIN);
     assertThatThrownBy(() -> SegmentCodec.parseDatagram(b, 0, b.length))
         .isInstanceOfSatisfying(
-            SegmentFormatException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MISSING_HEADER))
+            SegmentFormatException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.MISSING_HEADER))
         .hasMessage("missing header line {\"format\":\"json\",\"version\":1}");
   }
 
@@ -58,7 +59,8 @@ class SegmentCodecTest {
     byte[] b = utf8("{\"format\":\"json\",\"version\":2}\n" + MIN);
     assertThatThrownBy(() -> SegmentCodec.parseDatagram(b, 0, b.length))
         .isInstanceOfSatisfying(
-            SegmentFormatException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_HEADER))
+            SegmentFormatException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_HEADER))
         .hasMessageContaining("invalid header {\"format\":\"json\",\"version\":2}");
   }
 
@@ -67,7 +69,8 @@ class SegmentCodecTest {
     byte[] b = utf8(SegmentCodec.DAEMON_HEADER + "\n");
     assertThatThrownBy(() -> SegmentCodec.parseDatagram(b, 0, b.length))
         .isInstanceOfSatisfying(
-            SegmentFormatException.class, e -> assertThat(e.reason()).isEqualTo(Reason.EMPTY_DOCUMENT))
+            SegmentFormatException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.EMPTY_DOCUMENT))
         .hasMessage("empty document");
   }
 
@@ -75,7 +78,8 @@ class SegmentCodecTest {
   void truncatedJsonIsRefusedAsInvalidJson() {
     assertThatThrownBy(() -> SegmentCodec.parse(utf8(MIN.substring(0, 40))))
         .isInstanceOfSatisfying(
-            SegmentFormatException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_JSON))
+            SegmentFormatException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_JSON))
         .hasMessageStartingWith("invalid JSON: ");
   }
 
@@ -83,7 +87,8 @@ class SegmentCodecTest {
   void trailingDataIsRefused() {
     assertThatThrownBy(() -> SegmentCodec.parse(utf8(MIN + " {}")))
         .isInstanceOfSatisfying(
-            SegmentFormatException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TRAILING_DATA))
+            SegmentFormatException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.TRAILING_DATA))
         .hasMessage("unexpected data after the document");
   }
 
@@ -91,7 +96,8 @@ class SegmentCodecTest {
   void scalarDocumentIsRefusedAsNotAnObject() {
     assertThatThrownBy(() -> SegmentCodec.parse(utf8("42")))
         .isInstanceOfSatisfying(
-            SegmentFormatException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_AN_OBJECT))
+            SegmentFormatException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.NOT_AN_OBJECT))
         .hasMessage("document is not a JSON object or array but VALUE_NUMBER_INT");
   }
 
@@ -143,10 +149,11 @@ class SegmentCodecTest {
 
   @Test
   void serializesCompactlyInStableOrderWithPlainTimes() {
-    Segment s = SegmentCodec.parseOne(
-        "{\"end_time\":1.4782933614490001E9,\"zz\":1,\"start_time\":1478293361.271,"
-            + "\"id\":\"70de5b6f19ff9a0a\",\"name\":\"a\",\"in_progress\":false,"
-            + "\"trace_id\":\"1-581cf771-a006649127e371903a2de979\"}");
+    Segment s =
+        SegmentCodec.parseOne(
+            "{\"end_time\":1.4782933614490001E9,\"zz\":1,\"start_time\":1478293361.271,"
+                + "\"id\":\"70de5b6f19ff9a0a\",\"name\":\"a\",\"in_progress\":false,"
+                + "\"trace_id\":\"1-581cf771-a006649127e371903a2de979\"}");
     assertThat(SegmentCodec.serialize(s))
         .isEqualTo(
             "{\"name\":\"a\",\"id\":\"70de5b6f19ff9a0a\",\"trace_id\":\"1-581cf771-a006649127e371903a2de979\","

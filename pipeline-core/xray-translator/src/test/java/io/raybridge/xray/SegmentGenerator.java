@@ -14,9 +14,15 @@ final class SegmentGenerator {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   private static final List<String> ORIGINS =
       List.of(
-          "AWS::EC2::Instance", "AWS::ECS::Container", "AWS::ECS::EC2", "AWS::ECS::Fargate",
-          "AWS::EKS::Container", "AWS::ElasticBeanstalk::Environment", "AWS::Lambda::Function",
-          "AWS::AppRunner::Service", "AWS::Custom::Thing");
+          "AWS::EC2::Instance",
+          "AWS::ECS::Container",
+          "AWS::ECS::EC2",
+          "AWS::ECS::Fargate",
+          "AWS::EKS::Container",
+          "AWS::ElasticBeanstalk::Environment",
+          "AWS::Lambda::Function",
+          "AWS::AppRunner::Service",
+          "AWS::Custom::Thing");
   private static final List<String> RESERVED_KEYS =
       List.of("enduser.id", "url.full", "aws.xray.inprogress", "http.request.method");
 
@@ -82,8 +88,14 @@ final class SegmentGenerator {
       ObjectNode q = s.putObject("sql");
       for (String k :
           List.of(
-              "url", "connection_string", "sanitized_query", "database_type", "database_version",
-              "driver_version", "user", "preparation")) {
+              "url",
+              "connection_string",
+              "sanitized_query",
+              "database_type",
+              "database_version",
+              "driver_version",
+              "user",
+              "preparation")) {
         maybe(q, k, word());
       }
       unknowns(q);
@@ -207,8 +219,14 @@ final class SegmentGenerator {
       ObjectNode e = a.putObject("ecs");
       for (String k :
           List.of(
-              "container", "container_id", "container_arn", "task_arn", "task_family",
-              "cluster_arn", "availability_zone", "launch_type")) {
+              "container",
+              "container_id",
+              "container_arn",
+              "task_arn",
+              "task_family",
+              "cluster_arn",
+              "availability_zone",
+              "launch_type")) {
         maybe(e, k, word());
       }
       unknowns(e);

@@ -200,15 +200,17 @@ class SegmentValidatorTest {
     List<Problem> p = problems(doc("\"metadata\":{\"default\":{\"blob\":\"" + big + "\"}}"));
     assertThat(p).hasSize(1);
     assertThat(p.get(0).reason()).isEqualTo(Reason.TOO_LARGE);
-    assertThat(p.get(0).message()).matches("document is 70\\d{3} bytes, over the 64 KB limit \\(65536 bytes\\)");
+    assertThat(p.get(0).message())
+        .matches("document is 70\\d{3} bytes, over the 64 KB limit \\(65536 bytes\\)");
   }
 
   @Test
   void rejectsUnknownNamespace() {
     Segment s =
         SegmentCodec.parseOne(
-            doc("\"subsegments\":[{\"name\":\"x\",\"id\":\"1111111111111111\",\"start_time\":1478293361.3,"
-                + "\"end_time\":1478293361.4,\"namespace\":\"local\"}]"));
+            doc(
+                "\"subsegments\":[{\"name\":\"x\",\"id\":\"1111111111111111\",\"start_time\":1478293361.3,"
+                    + "\"end_time\":1478293361.4,\"namespace\":\"local\"}]"));
     assertThat(SegmentValidator.validate(s))
         .containsExactly(
             new Problem(

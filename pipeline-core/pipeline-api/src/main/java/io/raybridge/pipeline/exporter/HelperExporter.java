@@ -38,6 +38,7 @@ final class HelperExporter implements Exporter {
   private final RetryConfig retry;
   private final QueueConfig queueConfig;
   private final SendingQueue queue;
+  private final PersistentSendingQueue persistent;
   private final ExporterHelper.StartHook onStart;
   private final Consumer<Duration> onShutdown;
   private final Sleeper sleeper;
@@ -71,7 +72,12 @@ final class HelperExporter implements Exporter {
     this.queue =
         !b.queue.enabled()
             ? null
-            : b.sendingQueue != null ? b.sendingQueue : new MemorySendingQueue(b.queue);
+            : b.sendingQueue != null
+                ? b.sendingQueue
+                : b.queue.storage() != null
+                    ? new PersistentSendingQueue(b.queue, b.settings)
+                    : new MemorySendingQueue(b.queue);
+    this.persistent = queue instanceof PersistentSendingQueue p ? p : null;
     this.onStart = b.onStart;
     this.onShutdown = b.onShutdown;
     this.realTimeSleeper = b.sleeper == null;
@@ -112,7 +118,18 @@ final class HelperExporter implements Exporter {
     if (state != State.CREATED) {
       throw new IllegalStateException("exporter " + settings.id() + " was already started");
     }
-    onStart.start();
+    if (persistent != null) {
+      // First, so that a directory held by another process stops start-up before any connection.
+      persistent.open();
+    }
+    try {
+      onStart.start();
+    } catch (Exception | Error e) {
+      if (persistent != null) {
+        persistent.closeStorage();
+      }
+      throw e;
+    }
     if (queue != null) {
       var meter = settings.telemetry().meter();
       gauges.add(
@@ -168,6 +185,10 @@ final class HelperExporter implements Exporter {
               ? (timeout.isZero() ? ExporterHelper.DEFAULT_TIMEOUT : timeout)
               : Duration.ZERO;
       queued = queue.offer(traces, wait);
+    } catch (ConsumerException e) {
+      // The queue's storage failed (disk full, say): refused like a full queue, with its reason.
+      enqueueFailedSpans.add(traces.spanCount(), attributes);
+      throw e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ConsumerException.retryable("interrupted while waiting for room in the sending queue");
@@ -228,20 +249,40 @@ final class HelperExporter implements Exporter {
       }
       Traces traces = entry.traces();
       if (abandon) {
-        // Shutdown ran out of time: count instead of starting an export nobody waits for.
-        undelivered(traces);
+        // Shutdown ran out of time: count instead of starting an export nobody waits for; a
+        // persistent queue keeps the batch for the next start instead.
+        if (entry instanceof PersistentSendingQueue.PersistentEntry p) {
+          p.keep();
+        } else {
+          undelivered(traces);
+        }
         continue;
       }
       enterInFlightUnchecked(traces);
+      boolean keep = false;
       try {
         send(traces, true);
       } catch (ConsumerException e) {
         // Counted and logged by send; the caller who queued it is long gone.
+        keep = keepOnDisk(e);
       } finally {
         exitInFlight(traces);
-        entry.done();
+        if (keep && entry instanceof PersistentSendingQueue.PersistentEntry p) {
+          p.keep();
+        } else {
+          entry.done();
+        }
       }
     }
+  }
+
+  /**
+   * Whether a queued batch that failed stays in the persistent queue: only when it could still be
+   * delivered but the exporter is shutting down, so that the next start sends it. After retries are
+   * exhausted or a permanent failure it is given up, as in memory.
+   */
+  private boolean keepOnDisk(ConsumerException failure) {
+    return persistent != null && failure.isRetryable() && state != State.STARTED;
   }
 
   private void enterInFlightUnchecked(Traces traces) {
@@ -259,6 +300,9 @@ final class HelperExporter implements Exporter {
       sendWithRetry(traces);
       sentSpans.add(traces.spanCount(), attributes);
     } catch (ConsumerException e) {
+      if (queued && keepOnDisk(e)) {
+        throw e;
+      }
       sendFailedSpans.add(traces.spanCount(), attributes);
       if (queued && state != State.STARTED) {
         // Summarised once at the end of shutdown instead of logged here.
@@ -398,6 +442,19 @@ final class HelperExporter implements Exporter {
       queue.close();
       joinConsumers(deadline);
       abandon = true;
+      if (persistent != null) {
+        long[] kept = persistent.queuedBatchesAndSpans();
+        persistent.closeStorage();
+        if (kept[0] > 0) {
+          log.info(
+              "Exporter {} keeps {} batches ({} spans) in its persistent queue at {} for the next"
+                  + " start",
+              settings.id(),
+              kept[0],
+              kept[1],
+              persistent.directory());
+        }
+      }
       for (SendingQueue.Entry e = queue.poll(); e != null; e = queue.poll()) {
         undelivered(e.traces());
       }

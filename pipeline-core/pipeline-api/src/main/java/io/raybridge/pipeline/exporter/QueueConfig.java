@@ -26,6 +26,8 @@ import io.raybridge.pipeline.config.Violations;
  * @param maxSizeMib capacity in MiB of encoded batches (default 64); must be >= 1
  * @param blockOnOverflow whether a caller waits for room instead of being refused at once (default
  *     false)
+ * @param storage where to keep the queue on disk (default: absent, the queue lives in memory and is
+ *     lost on a crash); see {@link StorageConfig}
  */
 public record QueueConfig(
     @JsonProperty("enabled") Boolean enabled,
@@ -33,7 +35,8 @@ public record QueueConfig(
     @JsonProperty("queue_size") Integer queueSize,
     @JsonProperty("sizer") QueueSizer sizer,
     @JsonProperty("max_size_mib") Integer maxSizeMib,
-    @JsonProperty("block_on_overflow") Boolean blockOnOverflow) {
+    @JsonProperty("block_on_overflow") Boolean blockOnOverflow,
+    @JsonProperty("storage") StorageConfig storage) {
 
   public static final boolean DEFAULT_ENABLED = true;
   public static final int DEFAULT_NUM_CONSUMERS = 10;
@@ -59,6 +62,17 @@ public record QueueConfig(
     }
   }
 
+  /** The queue in memory ({@code storage} absent). */
+  public QueueConfig(
+      Boolean enabled,
+      Integer numConsumers,
+      Integer queueSize,
+      QueueSizer sizer,
+      Integer maxSizeMib,
+      Boolean blockOnOverflow) {
+    this(enabled, numConsumers, queueSize, sizer, maxSizeMib, blockOnOverflow, null);
+  }
+
   /** Every key at its default. */
   public static QueueConfig defaults() {
     return new QueueConfig(null, null, null, null, null, null);
@@ -67,6 +81,12 @@ public record QueueConfig(
   /** No queue: callers export on their own thread. */
   public static QueueConfig disabled() {
     return new QueueConfig(false, null, null, null, null, null);
+  }
+
+  /** This queue kept on disk as {@code storage} says. */
+  public QueueConfig withStorage(StorageConfig storage) {
+    return new QueueConfig(
+        enabled, numConsumers, queueSize, sizer, maxSizeMib, blockOnOverflow, storage);
   }
 
   /** The byte bound. */

@@ -69,10 +69,7 @@ public record Aws(
 
   /** {@code aws.elastic_beanstalk}. */
   public record ElasticBeanstalk(
-      String environmentName,
-      String versionLabel,
-      Long deploymentId,
-      Map<String, JsonNode> extra) {
+      String environmentName, String versionLabel, Long deploymentId, Map<String, JsonNode> extra) {
     public ElasticBeanstalk {
       extra = Extras.copy(extra);
     }

@@ -315,9 +315,33 @@ public record Segment(
 
     public Segment build() {
       return new Segment(
-          name, id, traceId, parentId, type, startTime, endTime, inProgress, namespace, origin,
-          user, resourceArn, service, http, aws, sql, error, fault, throttle, cause, annotations,
-          metadata, subsegments, precursorIds, links, traced, extra);
+          name,
+          id,
+          traceId,
+          parentId,
+          type,
+          startTime,
+          endTime,
+          inProgress,
+          namespace,
+          origin,
+          user,
+          resourceArn,
+          service,
+          http,
+          aws,
+          sql,
+          error,
+          fault,
+          throttle,
+          cause,
+          annotations,
+          metadata,
+          subsegments,
+          precursorIds,
+          links,
+          traced,
+          extra);
     }
   }
 }

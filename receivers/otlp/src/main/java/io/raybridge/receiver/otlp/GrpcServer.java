@@ -1,14 +1,18 @@
 package io.raybridge.receiver.otlp;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -16,8 +20,10 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.raybridge.pipeline.config.TlsServerConfig;
+import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -59,11 +65,9 @@ final class GrpcServer {
     if (config.tls() != null) {
       b.sslContext(sslContext(config.tls()));
     }
-    TraceService service = new TraceService();
+    ServerServiceDefinition service = serviceDefinition();
     b.addService(
-        token == null
-            ? service.bindService()
-            : ServerInterceptors.intercept(service, new AuthInterceptor()));
+        token == null ? service : ServerInterceptors.intercept(service, new AuthInterceptor()));
     Server s = b.build();
     try {
       s.start();
@@ -127,21 +131,60 @@ final class GrpcServer {
     return b.build();
   }
 
-  private final class TraceService extends TraceServiceGrpc.TraceServiceImplBase {
+  /**
+   * {@code TraceService/Export}, taking the request as bytes and parsing it here: a message that
+   * does not parse then gets {@code INVALID_ARGUMENT} with the reason, as OTLP asks, where
+   * grpc-java's own parsing would answer {@code UNKNOWN}.
+   */
+  private ServerServiceDefinition serviceDefinition() {
+    MethodDescriptor<ExportTraceServiceRequest, ExportTraceServiceResponse> export =
+        TraceServiceGrpc.getExportMethod();
+    MethodDescriptor<byte[], ExportTraceServiceResponse> raw =
+        export.toBuilder(new BytesMarshaller(), export.getResponseMarshaller()).build();
+    return ServerServiceDefinition.builder(TraceServiceGrpc.SERVICE_NAME)
+        .addMethod(raw, ServerCalls.asyncUnaryCall(this::export))
+        .build();
+  }
+
+  /** Passes message bytes through; gRPC has already bounded them by max_recv_msg_size_mib. */
+  private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
     @Override
-    public void export(
-        ExportTraceServiceRequest request,
-        StreamObserver<ExportTraceServiceResponse> responseObserver) {
-      TraceIngest.Outcome outcome = ingest.export(request);
-      if (outcome instanceof TraceIngest.Accepted accepted) {
-        responseObserver.onNext(accepted.toResponse());
-        responseObserver.onCompleted();
-      } else if (outcome instanceof TraceIngest.Refused refused) {
-        Status status =
-            refused.error().isRetryable() ? Status.UNAVAILABLE : Status.INVALID_ARGUMENT;
-        responseObserver.onError(
-            status.withDescription(refused.error().getMessage()).asRuntimeException());
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw Status.INTERNAL
+            .withDescription("cannot read request")
+            .withCause(e)
+            .asRuntimeException();
       }
+    }
+  }
+
+  private void export(byte[] bytes, StreamObserver<ExportTraceServiceResponse> responseObserver) {
+    ExportTraceServiceRequest request;
+    try {
+      request = ExportTraceServiceRequest.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      responseObserver.onError(
+          Status.INVALID_ARGUMENT
+              .withDescription("malformed request: " + e.getMessage())
+              .asRuntimeException());
+      return;
+    }
+    TraceIngest.Outcome outcome = ingest.export(request);
+    if (outcome instanceof TraceIngest.Accepted accepted) {
+      responseObserver.onNext(accepted.toResponse());
+      responseObserver.onCompleted();
+    } else if (outcome instanceof TraceIngest.Refused refused) {
+      Status status = refused.error().isRetryable() ? Status.UNAVAILABLE : Status.INVALID_ARGUMENT;
+      responseObserver.onError(
+          status.withDescription(refused.error().getMessage()).asRuntimeException());
     }
   }
 

@@ -85,12 +85,11 @@ final class OtlpReceiver implements Receiver {
     log.info(
         "otlp receiver {} started: gRPC {}, HTTP {}",
         settings.id(),
-        describe(grpcAddress, protocols.grpc() != null && protocols.grpc().tls() != null),
-        describe(
-            httpAddress == null
-                ? null
-                : InetSocketAddressWithPath.of(httpAddress, protocols.http().tracesUrlPath()),
-            protocols.http() != null && protocols.http().tls() != null));
+        grpcAddress == null ? "off" : endpoint(grpcAddress, "", protocols.grpc().tls() != null),
+        httpAddress == null
+            ? "off"
+            : endpoint(
+                httpAddress, protocols.http().tracesUrlPath(), protocols.http().tls() != null));
   }
 
   @Override
@@ -149,22 +148,8 @@ final class OtlpReceiver implements Receiver {
     return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
   }
 
-  private static Object describe(Object address, boolean tls) {
-    if (address == null) {
-      return "off";
-    }
-    return tls ? address + " (TLS)" : address;
-  }
-
-  /** Renders {@code host:port/path} for the start log line. */
-  private record InetSocketAddressWithPath(String text) {
-    static InetSocketAddressWithPath of(InetSocketAddress a, String path) {
-      return new InetSocketAddressWithPath(a.getHostString() + ":" + a.getPort() + path);
-    }
-
-    @Override
-    public String toString() {
-      return text;
-    }
+  private static String endpoint(InetSocketAddress address, String path, boolean tls) {
+    String text = address.getHostString() + ":" + address.getPort() + path;
+    return tls ? text + " (TLS)" : text;
   }
 }

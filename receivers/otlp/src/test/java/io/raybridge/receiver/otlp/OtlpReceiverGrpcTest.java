@@ -5,12 +5,15 @@ import static io.raybridge.receiver.otlp.ReceiverHarness.span;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
@@ -20,7 +23,13 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.raybridge.pipeline.receiver.ReceiverObservability;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -181,6 +190,55 @@ class OtlpReceiverGrpcTest {
           .withDeadlineAfter(10, TimeUnit.SECONDS)
           .export(request(span("netty", 2, 2)));
       assertThat(h.sink.spanCount()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void garbageAndTruncatedMessagesAreInvalidArgumentAndTheReceiverKeepsServing() throws Exception {
+    try (ReceiverHarness h = new ReceiverHarness(ReceiverHarness.loopback())) {
+      TraceServiceGrpc.TraceServiceBlockingStub stub = stub(h);
+      MethodDescriptor<byte[], byte[]> raw =
+          TraceServiceGrpc.getExportMethod().toBuilder(new BytesMarshaller(), new BytesMarshaller())
+              .build();
+      byte[] valid = request(span("a", 1, 1), span("b", 1, 2)).toByteArray();
+
+      for (byte[] bad :
+          List.of(
+              new byte[] {(byte) 0xff, (byte) 0xff, 0x01, 0x02},
+              Arrays.copyOf(valid, valid.length - 5))) {
+        assertThatThrownBy(
+                () ->
+                    ClientCalls.blockingUnaryCall(
+                        channel,
+                        raw,
+                        CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+                        bad))
+            .isInstanceOfSatisfying(
+                StatusRuntimeException.class,
+                e -> {
+                  assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                  assertThat(e.getStatus().getDescription()).startsWith("malformed request");
+                });
+      }
+
+      stub.export(request(span("c", 1, 3)));
+      assertThat(h.sink.spans()).extracting(Span::getName).containsExactly("c");
+    }
+  }
+
+  private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 

@@ -28,6 +28,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -40,9 +42,20 @@ final class ReceiverHarness implements AutoCloseable {
   static final class Sink implements TracesConsumer {
     final List<Traces> batches = new CopyOnWriteArrayList<>();
     final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    private final CountDownLatch entered = new CountDownLatch(1);
+    private volatile CountDownLatch gate;
 
     @Override
     public void consume(Traces traces) {
+      CountDownLatch g = gate;
+      if (g != null) {
+        entered.countDown();
+        try {
+          g.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       RuntimeException f = failure.get();
       if (f != null) {
         throw f;
@@ -64,6 +77,19 @@ final class ReceiverHarness implements AutoCloseable {
         }
       }
       return out;
+    }
+
+    /** Makes consume wait until {@link #release()}. */
+    void hold() {
+      gate = new CountDownLatch(1);
+    }
+
+    void awaitEntered() throws InterruptedException {
+      assertThat(entered.await(10, TimeUnit.SECONDS)).as("a batch reached the consumer").isTrue();
+    }
+
+    void release() {
+      gate.countDown();
     }
 
     void failRetryable() {
@@ -147,6 +173,19 @@ final class ReceiverHarness implements AutoCloseable {
       }
       Thread.sleep(10);
     }
+  }
+
+  /** Waits until nothing accepts connections on {@code port} any more. */
+  static void awaitClosed(int port) throws InterruptedException {
+    await(
+        () -> {
+          try {
+            new java.net.Socket("127.0.0.1", port).close();
+            return false;
+          } catch (java.io.IOException e) {
+            return true;
+          }
+        });
   }
 
   static Span span(String name, int traceByte, int spanByte) {

@@ -1,0 +1,142 @@
+package io.raybridge.receiver.awsxray;
+
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.raybridge.xray.SegmentCodec;
+import io.raybridge.xray.SegmentFormatException;
+import io.raybridge.xray.SegmentToSpan;
+import io.raybridge.xray.model.Segment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns one daemon datagram ({@code {"format":"json","version":1}\n<document>}) into OTLP spans.
+ * Pure and thread-safe: the socket code and the tests share it.
+ */
+final class DatagramDecoder {
+
+  /** The largest datagram the X-Ray daemon reads. */
+  static final int DEFAULT_MAX_DATAGRAM_BYTES = 64 * 1024;
+
+  /** How much of a bad datagram a log line shows. */
+  static final int EXAMPLE_CHARS = 256;
+
+  /** The reason label of a datagram larger than the limit. */
+  static final String TOO_LARGE = reasonLabel(SegmentFormatException.Reason.TOO_LARGE);
+
+  /** The reason label of a zero-length datagram. */
+  static final String EMPTY = reasonLabel(SegmentFormatException.Reason.EMPTY_DOCUMENT);
+
+  /** The reason label of a failure the translator did not classify (a bug, counted anyway). */
+  static final String TRANSLATION_ERROR = "translation_error";
+
+  private DatagramDecoder() {}
+
+  /**
+   * A document that was refused.
+   *
+   * @param reason lower_snake_case label for metrics ({@code invalid_json}, {@code missing_header})
+   * @param spans the spans it held as far as known (1 when it could not be parsed)
+   * @param message what is wrong, for the log
+   * @param example the start of the datagram, for the log
+   */
+  record Rejection(String reason, long spans, String message, String example) {}
+
+  /**
+   * The outcome of one datagram: the converted documents and, if a document was refused, why. A
+   * datagram normally holds one document, so at most one of the two is non-empty.
+   */
+  record Decoded(List<ResourceSpans> resourceSpans, int spanCount, List<Rejection> rejections) {}
+
+  static Decoded decode(byte[] bytes, int offset, int length, int maxBytes) {
+    if (length == 0) {
+      return rejected(EMPTY, 1, "empty datagram", bytes, offset, length);
+    }
+    if (length > maxBytes) {
+      return rejected(
+          TOO_LARGE,
+          1,
+          "datagram of " + length + " bytes exceeds the limit of " + maxBytes + " bytes",
+          bytes,
+          offset,
+          length);
+    }
+    List<Segment> documents;
+    try {
+      documents = SegmentCodec.parseDatagram(bytes, offset, length);
+    } catch (SegmentFormatException e) {
+      return rejected(reasonLabel(e.reason()), 1, e.getMessage(), bytes, offset, length);
+    } catch (RuntimeException e) {
+      return rejected(TRANSLATION_ERROR, 1, String.valueOf(e), bytes, offset, length);
+    }
+    List<ResourceSpans> out = new ArrayList<>(documents.size());
+    List<Rejection> rejections = new ArrayList<>(0);
+    int spans = 0;
+    for (Segment document : documents) {
+      try {
+        ResourceSpans rs = SegmentToSpan.convert(document);
+        out.add(rs);
+        spans += spanCount(rs);
+      } catch (SegmentFormatException e) {
+        rejections.add(
+            new Rejection(
+                reasonLabel(e.reason()),
+                document.count(),
+                e.getMessage(),
+                example(bytes, offset, length)));
+      } catch (RuntimeException e) {
+        rejections.add(
+            new Rejection(
+                TRANSLATION_ERROR,
+                document.count(),
+                String.valueOf(e),
+                example(bytes, offset, length)));
+      }
+    }
+    return new Decoded(out, spans, rejections);
+  }
+
+  private static Decoded rejected(
+      String reason, long spans, String message, byte[] bytes, int offset, int length) {
+    return new Decoded(
+        List.of(),
+        0,
+        List.of(new Rejection(reason, spans, message, example(bytes, offset, length))));
+  }
+
+  static String reasonLabel(SegmentFormatException.Reason reason) {
+    return reason.name().toLowerCase(Locale.ROOT);
+  }
+
+  private static int spanCount(ResourceSpans rs) {
+    int n = 0;
+    for (ScopeSpans ss : rs.getScopeSpansList()) {
+      n += ss.getSpansCount();
+    }
+    return n;
+  }
+
+  /** The first {@value #EXAMPLE_CHARS} characters, control characters escaped. */
+  static String example(byte[] bytes, int offset, int length) {
+    int n = Math.min(length, EXAMPLE_CHARS * 4);
+    String text = new String(bytes, offset, n, StandardCharsets.UTF_8);
+    StringBuilder sb = new StringBuilder(Math.min(text.length(), EXAMPLE_CHARS) + 16);
+    int i = 0;
+    for (; i < text.length() && sb.length() < EXAMPLE_CHARS; i++) {
+      char c = text.charAt(i);
+      if (c == '\n') {
+        sb.append("\\n");
+      } else if (c < 0x20 || c == 0x7f) {
+        sb.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    if (i < text.length() || n < length) {
+      sb.append("...");
+    }
+    return sb.toString();
+  }
+}
