@@ -82,17 +82,38 @@ final class Attrs {
    * left can go to annotations and metadata. Later duplicates win.
    */
   static final class In {
+    /** Below this size a linear scan beats hashing and allocates nothing. */
+    private static final int SCAN_LIMIT = 16;
+
     private final List<KeyValue> list;
     private final Map<String, Integer> index;
     private final boolean[] taken;
 
     In(List<KeyValue> list) {
       this.list = list;
-      this.index = new HashMap<>(Math.max(4, list.size() * 2));
-      for (int i = 0; i < list.size(); i++) {
-        index.put(list.get(i).getKey(), i);
+      if (list.size() > SCAN_LIMIT) {
+        this.index = new HashMap<>(list.size() * 2);
+        for (int i = 0; i < list.size(); i++) {
+          index.put(list.get(i).getKey(), i);
+        }
+      } else {
+        this.index = null;
       }
       this.taken = new boolean[list.size()];
+    }
+
+    /** Position of the last attribute with this key, or -1. */
+    private int find(String key) {
+      if (index != null) {
+        Integer i = index.get(key);
+        return i == null ? -1 : i;
+      }
+      for (int i = list.size() - 1; i >= 0; i--) {
+        if (list.get(i).getKey().equals(key)) {
+          return i;
+        }
+      }
+      return -1;
     }
 
     static In empty() {
@@ -100,13 +121,13 @@ final class Attrs {
     }
 
     AnyValue peek(String key) {
-      Integer i = index.get(key);
-      return i == null ? null : list.get(i).getValue();
+      int i = find(key);
+      return i < 0 ? null : list.get(i).getValue();
     }
 
     AnyValue take(String key) {
-      Integer i = index.get(key);
-      if (i == null) {
+      int i = find(key);
+      if (i < 0) {
         return null;
       }
       taken[i] = true;
@@ -114,7 +135,7 @@ final class Attrs {
     }
 
     boolean has(String key) {
-      return index.containsKey(key);
+      return find(key) >= 0;
     }
 
     /** The string value, or null if absent or not a string (then left untaken). */
@@ -206,7 +227,7 @@ final class Attrs {
     List<KeyValue> remaining() {
       List<KeyValue> out = new ArrayList<>();
       for (int i = 0; i < list.size(); i++) {
-        if (!taken[i] && index.get(list.get(i).getKey()) == i) {
+        if (!taken[i] && find(list.get(i).getKey()) == i) {
           out.add(list.get(i));
         }
       }

@@ -2,13 +2,18 @@ package io.raybridge.xray;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.Map;
 
 /** The shared Jackson setup and number formatting. */
 final class Json {
@@ -32,17 +37,109 @@ final class Json {
 
   /** Compact JSON text of a tree. */
   static String write(JsonNode node) {
-    try {
-      return MAPPER.writeValueAsString(node);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    return toJson(gen -> writeNode(gen, node));
+  }
+
+  /**
+   * Writes a tree directly; unlike {@code ObjectMapper.writeTree} this creates no serializer
+   * provider per call.
+   */
+  static void writeNode(JsonGenerator g, JsonNode n) throws IOException {
+    switch (n.getNodeType()) {
+      case OBJECT -> {
+        g.writeStartObject();
+        for (Map.Entry<String, JsonNode> e : n.properties()) {
+          g.writeFieldName(e.getKey());
+          writeNode(g, e.getValue());
+        }
+        g.writeEndObject();
+      }
+      case ARRAY -> {
+        g.writeStartArray();
+        for (JsonNode e : n) {
+          writeNode(g, e);
+        }
+        g.writeEndArray();
+      }
+      case STRING -> g.writeString(n.textValue());
+      case BOOLEAN -> g.writeBoolean(n.booleanValue());
+      case NULL, MISSING -> g.writeNull();
+      case NUMBER -> {
+        switch (n.numberType()) {
+          case INT, LONG -> g.writeNumber(n.longValue());
+          case BIG_INTEGER -> g.writeNumber(n.bigIntegerValue());
+          case BIG_DECIMAL -> g.writeNumber(n.decimalValue());
+          default -> {
+            double d = n.doubleValue();
+            if (Double.isFinite(d)) {
+              g.writeNumber(d);
+            } else {
+              g.writeString(Double.toString(d));
+            }
+          }
+        }
+      }
+      default -> g.writeTree(n);
+    }
+  }
+
+  /**
+   * Reads the value at the parser's current token as a tree; unlike {@code readValueAsTree} this
+   * creates no deserialization context per call.
+   */
+  static JsonNode readNode(JsonParser p) throws IOException {
+    JsonToken t = p.currentToken();
+    switch (t) {
+      case START_OBJECT -> {
+        ObjectNode o = NODES.objectNode();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String k = p.currentName();
+          p.nextToken();
+          o.set(k, readNode(p));
+        }
+        return o;
+      }
+      case START_ARRAY -> {
+        ArrayNode a = NODES.arrayNode();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          a.add(readNode(p));
+        }
+        return a;
+      }
+      case VALUE_STRING -> {
+        return NODES.textNode(p.getText());
+      }
+      case VALUE_TRUE -> {
+        return NODES.booleanNode(true);
+      }
+      case VALUE_FALSE -> {
+        return NODES.booleanNode(false);
+      }
+      case VALUE_NULL -> {
+        return NODES.nullNode();
+      }
+      case VALUE_NUMBER_INT -> {
+        return switch (p.getNumberType()) {
+          case INT -> NODES.numberNode(p.getIntValue());
+          case LONG -> NODES.numberNode(p.getLongValue());
+          default -> NODES.numberNode(p.getBigIntegerValue());
+        };
+      }
+      case VALUE_NUMBER_FLOAT -> {
+        return NODES.numberNode(p.getDoubleValue());
+      }
+      default -> throw new IOException("unexpected token " + t);
     }
   }
 
   /** Parses JSON text into a tree, or returns null if it is not valid JSON. */
   static JsonNode tryParse(String text) {
-    try {
-      return MAPPER.readTree(text);
+    try (JsonParser p = FACTORY.createParser(text)) {
+      if (p.nextToken() == null) {
+        return null;
+      }
+      JsonNode n = readNode(p);
+      return p.nextToken() == null ? n : null;
     } catch (IOException e) {
       return null;
     }

@@ -17,8 +17,8 @@ import io.raybridge.xray.model.Segment;
 import io.raybridge.xray.model.Service;
 import io.raybridge.xray.model.Sql;
 import io.raybridge.xray.model.StackFrame;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -91,7 +91,20 @@ public final class SegmentCodec {
   }
 
   /** Returns the index of the first body byte. */
+  private static final byte[] CANONICAL_HEADER =
+      (DAEMON_HEADER + "\n").getBytes(StandardCharsets.US_ASCII);
+
   private static int headerEnd(byte[] bytes, int offset, int length, boolean required) {
+    if (length >= CANONICAL_HEADER.length
+        && java.util.Arrays.equals(
+            bytes,
+            offset,
+            offset + CANONICAL_HEADER.length,
+            CANONICAL_HEADER,
+            0,
+            CANONICAL_HEADER.length)) {
+      return offset + CANONICAL_HEADER.length;
+    }
     int end = offset + length;
     int nl = -1;
     for (int i = offset; i < end; i++) {
@@ -222,28 +235,28 @@ public final class SegmentCodec {
           if (t == JsonToken.START_OBJECT) {
             b.service(readService(p));
           } else {
-            extra.put(key, p.readValueAsTree());
+            extra.put(key, Json.readNode(p));
           }
         }
         case "http" -> {
           if (t == JsonToken.START_OBJECT) {
             b.http(readHttp(p));
           } else {
-            extra.put(key, p.readValueAsTree());
+            extra.put(key, Json.readNode(p));
           }
         }
         case "aws" -> {
           if (t == JsonToken.START_OBJECT) {
             b.aws(readAws(p));
           } else {
-            extra.put(key, p.readValueAsTree());
+            extra.put(key, Json.readNode(p));
           }
         }
         case "sql" -> {
           if (t == JsonToken.START_OBJECT) {
             b.sql(readSql(p));
           } else {
-            extra.put(key, p.readValueAsTree());
+            extra.put(key, Json.readNode(p));
           }
         }
         case "error" -> b.error(bool(p, key, extra));
@@ -256,18 +269,18 @@ public final class SegmentCodec {
           } else if (t == JsonToken.START_OBJECT) {
             b.cause(readCause(p));
           } else {
-            extra.put(key, p.readValueAsTree());
+            extra.put(key, Json.readNode(p));
           }
         }
         case "annotations" -> {
           if (t == JsonToken.START_OBJECT) {
             readAnnotations(p, b, extra);
           } else {
-            extra.put(key, p.readValueAsTree());
+            extra.put(key, Json.readNode(p));
           }
         }
         case "metadata" -> {
-          JsonNode node = p.readValueAsTree();
+          JsonNode node = Json.readNode(p);
           if (node.isObject()) {
             Map<String, JsonNode> md = new LinkedHashMap<>();
             node.properties().iterator().forEachRemaining(e -> md.put(e.getKey(), e.getValue()));
@@ -280,17 +293,17 @@ public final class SegmentCodec {
           if (t == JsonToken.START_ARRAY && readSubsegments(p, b)) {
             break;
           }
-          extra.put(key, p.readValueAsTree());
+          extra.put(key, Json.readNode(p));
         }
         case "precursor_ids" -> b.precursorIds(strList(p, key, extra));
         case "links" -> {
           if (t == JsonToken.START_ARRAY) {
             b.links(readLinks(p, extra));
           } else {
-            extra.put(key, p.readValueAsTree());
+            extra.put(key, Json.readNode(p));
           }
         }
-        default -> extra.put(key, p.readValueAsTree());
+        default -> extra.put(key, Json.readNode(p));
       }
     }
     return b.extra(extra).build();
@@ -339,7 +352,7 @@ public final class SegmentCodec {
           if (odd == null) {
             odd = new LinkedHashMap<>();
           }
-          odd.put(key, p.readValueAsTree());
+          odd.put(key, Json.readNode(p));
         }
       }
     }
@@ -374,7 +387,7 @@ public final class SegmentCodec {
           case "trace_id" -> traceId = str(p, key, extra);
           case "id" -> id = str(p, key, extra);
           case "attributes" -> {
-            JsonNode node = p.readValueAsTree();
+            JsonNode node = Json.readNode(p);
             if (node.isObject()) {
               attrs = new LinkedHashMap<>();
               Map<String, JsonNode> a = attrs;
@@ -383,7 +396,7 @@ public final class SegmentCodec {
               extra.put(key, node);
             }
           }
-          default -> extra.put(key, p.readValueAsTree());
+          default -> extra.put(key, Json.readNode(p));
         }
       }
       links.add(new Link(traceId, id, attrs, extra));
@@ -405,7 +418,7 @@ public final class SegmentCodec {
         case "version" -> version = str(p, key, extra);
         case "compiler_version" -> compilerVersion = str(p, key, extra);
         case "compiler" -> compiler = str(p, key, extra);
-        default -> extra.put(key, p.readValueAsTree());
+        default -> extra.put(key, Json.readNode(p));
       }
     }
     return new Service(version, compilerVersion, compiler, extra);
@@ -426,7 +439,7 @@ public final class SegmentCodec {
       } else if (key.equals("response") && t == JsonToken.START_OBJECT) {
         response = readResponse(p);
       } else {
-        extra.put(key, p.readValueAsTree());
+        extra.put(key, Json.readNode(p));
       }
     }
     return new Http(request, response, extra);
@@ -452,7 +465,7 @@ public final class SegmentCodec {
         case "client_ip" -> clientIp = str(p, key, extra);
         case "x_forwarded_for" -> xff = bool(p, key, extra);
         case "traced" -> traced = bool(p, key, extra);
-        default -> extra.put(key, p.readValueAsTree());
+        default -> extra.put(key, Json.readNode(p));
       }
     }
     return new Http.Request(method, url, userAgent, clientIp, xff, traced, extra);
@@ -470,7 +483,7 @@ public final class SegmentCodec {
       switch (key) {
         case "status" -> status = integer(p, key, extra);
         case "content_length" -> contentLength = integer(p, key, extra);
-        default -> extra.put(key, p.readValueAsTree());
+        default -> extra.put(key, Json.readNode(p));
       }
     }
     return new Http.Response(status, contentLength, extra);
@@ -497,7 +510,7 @@ public final class SegmentCodec {
             default -> -1;
           };
       if (i < 0) {
-        extra.put(key, p.readValueAsTree());
+        extra.put(key, Json.readNode(p));
       } else {
         v[i] = str(p, key, extra);
       }
@@ -543,7 +556,7 @@ public final class SegmentCodec {
             String[] v = f.values();
             ec2 = new Aws.Ec2(v[0], v[1], v[2], v[3], f.extra());
           } else {
-            extra.put(key, p.readValueAsTree());
+            extra.put(key, Json.readNode(p));
           }
         }
         case "ecs" -> {
@@ -562,7 +575,7 @@ public final class SegmentCodec {
             String[] v = f.values();
             ecs = new Aws.Ecs(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], f.extra());
           } else {
-            extra.put(key, p.readValueAsTree());
+            extra.put(key, Json.readNode(p));
           }
         }
         case "eks" -> {
@@ -571,31 +584,31 @@ public final class SegmentCodec {
             String[] v = f.values();
             eks = new Aws.Eks(v[0], v[1], v[2], f.extra());
           } else {
-            extra.put(key, p.readValueAsTree());
+            extra.put(key, Json.readNode(p));
           }
         }
         case "elastic_beanstalk" -> {
           if (obj) {
             eb = readBeanstalk(p);
           } else {
-            extra.put(key, p.readValueAsTree());
+            extra.put(key, Json.readNode(p));
           }
         }
         case "xray" -> {
           if (obj) {
             xray = readXRaySdk(p);
           } else {
-            extra.put(key, p.readValueAsTree());
+            extra.put(key, Json.readNode(p));
           }
         }
         case "cloudwatch_logs" -> {
-          JsonNode node = p.readValueAsTree();
+          JsonNode node = Json.readNode(p);
           logs = cloudWatchLogs(node);
           if (logs == null) {
             extra.put(key, node);
           }
         }
-        default -> extra.put(key, p.readValueAsTree());
+        default -> extra.put(key, Json.readNode(p));
       }
     }
     return new Aws(
@@ -629,7 +642,7 @@ public final class SegmentCodec {
       }
       int i = indexOf(keys, key);
       if (i < 0) {
-        extra.put(key, p.readValueAsTree());
+        extra.put(key, Json.readNode(p));
       } else {
         v[i] = str(p, key, extra);
       }
@@ -660,7 +673,7 @@ public final class SegmentCodec {
         case "environment_name" -> env = str(p, key, extra);
         case "version_label" -> label = str(p, key, extra);
         case "deployment_id" -> deployment = integer(p, key, extra);
-        default -> extra.put(key, p.readValueAsTree());
+        default -> extra.put(key, Json.readNode(p));
       }
     }
     return new Aws.ElasticBeanstalk(env, label, deployment, extra);
@@ -680,7 +693,7 @@ public final class SegmentCodec {
         case "sdk" -> sdk = str(p, key, extra);
         case "sdk_version" -> version = str(p, key, extra);
         case "auto_instrumentation" -> auto = bool(p, key, extra);
-        default -> extra.put(key, p.readValueAsTree());
+        default -> extra.put(key, Json.readNode(p));
       }
     }
     return new Aws.XRaySdk(sdk, version, auto, extra);
@@ -734,13 +747,13 @@ public final class SegmentCodec {
         case "working_directory" -> wd = str(p, key, extra);
         case "paths" -> paths = strList(p, key, extra);
         case "exceptions" -> {
-          JsonNode node = p.readValueAsTree();
+          JsonNode node = Json.readNode(p);
           exceptions = exceptions(node);
           if (exceptions == null) {
             extra.put(key, node);
           }
         }
-        default -> extra.put(key, p.readValueAsTree());
+        default -> extra.put(key, Json.readNode(p));
       }
     }
     return new Cause.Details(wd, paths, exceptions, extra);
@@ -847,7 +860,7 @@ public final class SegmentCodec {
     if (p.currentToken() == JsonToken.VALUE_STRING) {
       return p.getText();
     }
-    extra.put(key, p.readValueAsTree());
+    extra.put(key, Json.readNode(p));
     return null;
   }
 
@@ -857,7 +870,7 @@ public final class SegmentCodec {
     if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) {
       return p.getDoubleValue();
     }
-    extra.put(key, p.readValueAsTree());
+    extra.put(key, Json.readNode(p));
     return null;
   }
 
@@ -867,7 +880,7 @@ public final class SegmentCodec {
         && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
       return p.getLongValue();
     }
-    extra.put(key, p.readValueAsTree());
+    extra.put(key, Json.readNode(p));
     return null;
   }
 
@@ -880,17 +893,17 @@ public final class SegmentCodec {
     if (t == JsonToken.VALUE_FALSE) {
       return Boolean.FALSE;
     }
-    extra.put(key, p.readValueAsTree());
+    extra.put(key, Json.readNode(p));
     return null;
   }
 
   private static List<String> strList(JsonParser p, String key, Map<String, JsonNode> extra)
       throws IOException {
     if (p.currentToken() != JsonToken.START_ARRAY) {
-      extra.put(key, p.readValueAsTree());
+      extra.put(key, Json.readNode(p));
       return null;
     }
-    JsonNode node = p.readValueAsTree();
+    JsonNode node = Json.readNode(p);
     List<String> out = new ArrayList<>(node.size());
     for (JsonNode e : node) {
       if (!e.isTextual()) {
@@ -913,13 +926,57 @@ public final class SegmentCodec {
 
   /** UTF-8 bytes of {@link #serialize(Segment)}. */
   public static byte[] serializeBytes(Segment segment) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-    try (JsonGenerator gen = Json.FACTORY.createGenerator(out)) {
+    Buffer b = encode(segment);
+    return java.util.Arrays.copyOf(b.bytes, b.length);
+  }
+
+  /** Growable byte buffer reused per thread, so serializing allocates only the result. */
+  static final class Buffer extends OutputStream {
+    byte[] bytes = new byte[4096];
+    int length;
+
+    @Override
+    public void write(int b) {
+      ensure(1);
+      bytes[length++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      ensure(len);
+      System.arraycopy(b, off, bytes, length, len);
+      length += len;
+    }
+
+    private void ensure(int n) {
+      if (length + n > bytes.length) {
+        bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + n));
+      }
+    }
+
+    String utf8() {
+      return new String(bytes, 0, length, StandardCharsets.UTF_8);
+    }
+  }
+
+  private static final ThreadLocal<Buffer> BUFFER = ThreadLocal.withInitial(Buffer::new);
+
+  /**
+   * Serializes into this thread's reusable buffer; the result is valid until the next call on the
+   * same thread.
+   */
+  static Buffer encode(Segment segment) {
+    Buffer b = BUFFER.get();
+    b.length = 0;
+    if (b.bytes.length > 1 << 20) {
+      b.bytes = new byte[4096]; // do not pin a huge buffer after an outsized document
+    }
+    try (JsonGenerator gen = Json.FACTORY.createGenerator(b)) {
       write(segment, gen);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out.toByteArray();
+    return b;
   }
 
   /** A daemon datagram: the header line, a newline and the document. */
@@ -1003,7 +1060,7 @@ public final class SegmentCodec {
         while (it.hasNext()) {
           var f = it.next();
           g.writeFieldName(f.getKey());
-          g.writeTree(f.getValue());
+          Json.writeNode(g, f.getValue());
         }
       }
       g.writeEndObject();
@@ -1012,7 +1069,7 @@ public final class SegmentCodec {
       g.writeObjectFieldStart("metadata");
       for (Map.Entry<String, JsonNode> e : s.metadata().entrySet()) {
         g.writeFieldName(e.getKey());
-        g.writeTree(e.getValue());
+        Json.writeNode(g, e.getValue());
       }
       g.writeEndObject();
     }
@@ -1026,7 +1083,7 @@ public final class SegmentCodec {
           g.writeObjectFieldStart("attributes");
           for (Map.Entry<String, JsonNode> e : l.attributes().entrySet()) {
             g.writeFieldName(e.getKey());
-            g.writeTree(e.getValue());
+            Json.writeNode(g, e.getValue());
           }
           g.writeEndObject();
         }
@@ -1049,7 +1106,7 @@ public final class SegmentCodec {
         continue;
       }
       g.writeFieldName(e.getKey());
-      g.writeTree(e.getValue());
+      Json.writeNode(g, e.getValue());
     }
     g.writeEndObject();
   }
@@ -1247,7 +1304,7 @@ public final class SegmentCodec {
   private static void extra(JsonGenerator g, Map<String, JsonNode> extra) throws IOException {
     for (Map.Entry<String, JsonNode> e : extra.entrySet()) {
       g.writeFieldName(e.getKey());
-      g.writeTree(e.getValue());
+      Json.writeNode(g, e.getValue());
     }
   }
 }

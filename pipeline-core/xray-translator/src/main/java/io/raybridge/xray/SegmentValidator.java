@@ -264,11 +264,17 @@ public final class SegmentValidator {
               Reason.INVALID_NAME,
               path + "name is longer than " + MAX_NAME_LENGTH + " characters (" + length + ")"));
     }
-    TreeSet<String> bad = new TreeSet<>();
-    name.codePoints()
-        .filter(cp -> !isNameChar(cp))
-        .forEach(cp -> bad.add(new String(Character.toChars(cp))));
-    if (!bad.isEmpty()) {
+    boolean allValid = true;
+    for (int i = 0; i < name.length() && allValid; ) {
+      int cp = name.codePointAt(i);
+      allValid = isNameChar(cp);
+      i += Character.charCount(cp);
+    }
+    if (!allValid) {
+      TreeSet<String> bad = new TreeSet<>();
+      name.codePoints()
+          .filter(cp -> !isNameChar(cp))
+          .forEach(cp -> bad.add(new String(Character.toChars(cp))));
       out.add(
           new Problem(
               Reason.INVALID_NAME,

@@ -1215,8 +1215,9 @@ public final class SpanToSegment {
       }
     }
     if (storeResource) {
-      for (KeyValue kv : info.attributes) {
-        String key = "otel.resource." + kv.getKey();
+      for (int r = 0; r < info.attributes.size(); r++) {
+        KeyValue kv = info.attributes.get(r);
+        String key = info.metadataKeys[r];
         if (settings.indexAllAttributes() || settings.indexedAttributes().contains(key)) {
           ann = annotate(ann, sanitizeKey(key, keepDots), kv.getValue(), key, md = ensure(md));
         } else {
@@ -1427,10 +1428,11 @@ public final class SpanToSegment {
 
   /** Adds the document (split if needed) to {@code strings} or {@code segments}. */
   private void fit(Segment doc, List<String> strings, List<Segment> segments) {
-    byte[] bytes = SegmentCodec.serializeBytes(doc);
-    if (bytes.length <= SegmentValidator.MAX_DOCUMENT_BYTES) {
+    SegmentCodec.Buffer encoded = SegmentCodec.encode(doc);
+    int docSize = encoded.length;
+    if (docSize <= SegmentValidator.MAX_DOCUMENT_BYTES) {
       if (strings != null) {
-        strings.add(new String(bytes, StandardCharsets.UTF_8));
+        strings.add(encoded.utf8());
       } else {
         segments.add(doc);
       }
@@ -1448,7 +1450,7 @@ public final class SpanToSegment {
       }
       order.sort(Comparator.comparingInt((Integer i) -> sizes[i]).reversed());
       boolean[] out = new boolean[subs.size()];
-      int size = bytes.length;
+      int size = docSize;
       for (int i : order) {
         if (size <= SegmentValidator.MAX_DOCUMENT_BYTES) {
           break;
@@ -1477,7 +1479,7 @@ public final class SpanToSegment {
       }
       return;
     }
-    Segment trimmed = trim(doc, bytes.length);
+    Segment trimmed = trim(doc, docSize);
     byte[] after = SegmentCodec.serializeBytes(trimmed);
     if (after.length > SegmentValidator.MAX_DOCUMENT_BYTES) {
       stats.increment(Outcome.DOCUMENT_OVERSIZED);
@@ -1551,8 +1553,14 @@ public final class SpanToSegment {
     final Service service;
     final Aws segmentAws;
 
+    final String[] metadataKeys;
+
     ResourceInfo(List<KeyValue> attributes) {
       this.attributes = attributes;
+      this.metadataKeys = new String[attributes.size()];
+      for (int i = 0; i < metadataKeys.length; i++) {
+        metadataKeys[i] = "otel.resource." + attributes.get(i).getKey();
+      }
       Attrs.In r = new Attrs.In(attributes);
       this.serviceName = nonEmpty(r.str("service.name"));
       String provider = r.str("cloud.provider");

@@ -31,7 +31,8 @@ final class AdaptiveRateLimiter {
   AdaptiveRateLimiter(RateLimitConfig config, LongSupplier nanoTime) {
     this.enabled = config.enabled();
     this.min = config.minCallsPerSecond();
-    this.max = config.maxCallsPerSecond() == 0 ? Double.POSITIVE_INFINITY : config.maxCallsPerSecond();
+    this.max =
+        config.maxCallsPerSecond() == 0 ? Double.POSITIVE_INFINITY : config.maxCallsPerSecond();
     this.increase = config.additiveIncrease();
     this.nanoTime = nanoTime;
     this.budget = max;

@@ -14,6 +14,7 @@ import io.raybridge.pipeline.util.RateLimitedLogger;
 import io.raybridge.xray.SegmentCodec;
 import io.raybridge.xray.SpanToSegment;
 import io.raybridge.xray.model.Segment;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,17 +26,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
-import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.exception.SdkServiceException;
-import software.amazon.awssdk.services.xray.XRayClient;
-import software.amazon.awssdk.services.xray.model.PutTraceSegmentsResponse;
-import software.amazon.awssdk.services.xray.model.UnprocessedTraceSegment;
 
 /**
- * The {@code awsxray} exporter: spans → segment documents ({@link SpanToSegment}) → PutTraceSegments
- * in calls of at most 50 documents.
+ * The {@code awsxray} exporter: spans → segment documents ({@link SpanToSegment}) →
+ * PutTraceSegments in calls of at most 50 documents.
  *
  * <p><b>Resumable batches.</b> The exporter helper retries a failed batch by calling {@link
  * #export} again with the same {@link Traces} object. The documents of a batch that were not yet
@@ -166,7 +160,8 @@ final class AwsXRayExporter implements Exporter {
             .meter()
             .gaugeBuilder("raybridge_exporter_xray_rate_budget")
             .setUnit("{calls}/s")
-            .setDescription("PutTraceSegments calls per second currently allowed (absent: no limit).")
+            .setDescription(
+                "PutTraceSegments calls per second currently allowed (absent: no limit).")
             .buildWithCallback(
                 m -> {
                   double b = limiter.budget();
@@ -212,7 +207,7 @@ final class AwsXRayExporter implements Exporter {
     if (docs.isEmpty()) {
       return;
     }
-    XRayClient client = clients.xray();
+    XRayApiClient client = clients.xray();
     List<Doc> remaining = new ArrayList<>();
     ConsumerException failure = null;
     int rejected = 0;
@@ -235,11 +230,12 @@ final class AwsXRayExporter implements Exporter {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        failure = ConsumerException.retryable("interrupted while waiting for the X-Ray call budget");
+        failure =
+            ConsumerException.retryable("interrupted while waiting for the X-Ray call budget");
         remaining.addAll(chunk);
         continue;
       }
-      Outcome outcome = call(client, chunk, deadline);
+      Outcome outcome = call(client, chunk);
       deliveredAny |= outcome.accepted() > 0;
       rejected += outcome.rejected();
       remaining.addAll(outcome.retry());
@@ -262,7 +258,8 @@ final class AwsXRayExporter implements Exporter {
 
   private void remember(Traces traces, Pending p) {
     synchronized (pending) {
-      pending.put(traces, new Pending(p.docs(), p.deliveredAny(), pendingSequence.incrementAndGet()));
+      pending.put(
+          traces, new Pending(p.docs(), p.deliveredAny(), pendingSequence.incrementAndGet()));
       if (pending.size() > MAX_PENDING) {
         // The helper gave up on some batch without telling us; forget the oldest.
         Iterator<Map.Entry<Traces, Pending>> it = pending.entrySet().iterator();
@@ -281,20 +278,17 @@ final class AwsXRayExporter implements Exporter {
   /** The result of one PutTraceSegments call. */
   private record Outcome(int accepted, int rejected, List<Doc> retry, ConsumerException failure) {}
 
-  private Outcome call(XRayClient client, List<Doc> chunk, long deadline) {
+  private Outcome call(XRayApiClient client, List<Doc> chunk) {
     List<String> bodies = new ArrayList<>(chunk.size());
     for (Doc d : chunk) {
       bodies.add(d.json());
     }
-    Duration left = Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
-    PutTraceSegmentsResponse response;
+    List<XRayApiClient.Unprocessed> unprocessed;
     try {
-      response =
-          client.putTraceSegments(
-              r -> r.traceSegmentDocuments(bodies).overrideConfiguration(o -> o.apiCallTimeout(left)));
-    } catch (SdkServiceException e) {
+      unprocessed = client.putTraceSegments(bodies);
+    } catch (XRayApiClient.ApiException e) {
       return serviceFailure(chunk, e);
-    } catch (SdkClientException e) {
+    } catch (IOException | RuntimeException e) {
       String kind = clientErrorKind(e);
       backendErrors.add(1, settings.telemetry().attributes("kind", kind));
       telemetry.backendError(kind);
@@ -302,10 +296,10 @@ final class AwsXRayExporter implements Exporter {
           0,
           0,
           chunk,
-          ConsumerException.retryable("PutTraceSegments failed (" + kind + "): " + e.getMessage(), e));
+          ConsumerException.retryable(
+              "PutTraceSegments failed (" + kind + "): " + e.getMessage(), e));
     }
     limiter.onSuccess();
-    List<UnprocessedTraceSegment> unprocessed = response.unprocessedTraceSegments();
     if (unprocessed.isEmpty()) {
       sentSegments.add(chunk.size(), attributes);
       telemetry.sent(chunk.size());
@@ -321,7 +315,7 @@ final class AwsXRayExporter implements Exporter {
     Map<String, List<String>> rejectedIds = new HashMap<>();
     int notAccepted = 0;
     boolean throttled = false;
-    for (UnprocessedTraceSegment u : unprocessed) {
+    for (XRayApiClient.Unprocessed u : unprocessed) {
       String code = u.errorCode() == null ? "Unknown" : u.errorCode();
       unprocessedSegments.add(1, settings.telemetry().attributes("error_code", code));
       List<Doc> matching = u.id() == null ? null : byId.remove(u.id());
@@ -360,29 +354,24 @@ final class AwsXRayExporter implements Exporter {
     return new Outcome(accepted, rejected, retry, null);
   }
 
-  private Outcome serviceFailure(List<Doc> chunk, SdkServiceException e) {
-    int status = e.statusCode();
-    String code =
-        e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException ase
-                && ase.awsErrorDetails() != null
-                && ase.awsErrorDetails().errorCode() != null
-            ? ase.awsErrorDetails().errorCode()
-            : "HTTP" + status;
+  private Outcome serviceFailure(List<Doc> chunk, XRayApiClient.ApiException e) {
+    int status = e.status();
+    String code = e.code();
     String kind = status >= 500 ? "http_5xx" : "http_4xx";
     backendErrors.add(1, settings.telemetry().attributes("kind", kind));
     telemetry.backendError(kind);
-    if (status == 429 || e.isThrottlingException() || isThrottling(code)) {
+    if (e.isThrottling()) {
       throttledCalls.add(1, attributes);
       limiter.onThrottle();
-      return new Outcome(
-          0, 0, chunk, ConsumerException.retryable("X-Ray throttled PutTraceSegments (" + code + ")"));
-    }
-    if (status >= 500 || status == 408) {
       return new Outcome(
           0,
           0,
           chunk,
-          ConsumerException.retryable("X-Ray answered " + status + " " + code, e));
+          ConsumerException.retryable("X-Ray throttled PutTraceSegments (" + code + ")"));
+    }
+    if (status >= 500 || status == 408) {
+      return new Outcome(
+          0, 0, chunk, ConsumerException.retryable("X-Ray answered " + status + " " + code, e));
     }
     rejectedSegments.add(chunk.size(), settings.telemetry().attributes("error_code", code));
     telemetry.rejected(chunk.size());
@@ -411,10 +400,7 @@ final class AwsXRayExporter implements Exporter {
     return c.contains("throttl") || c.contains("ratelimit") || c.contains("toomanyrequests");
   }
 
-  private static String clientErrorKind(SdkClientException e) {
-    if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
-      return "timeout";
-    }
+  private static String clientErrorKind(Exception e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof java.net.ConnectException) {
         return "connection_refused";
@@ -442,7 +428,8 @@ final class AwsXRayExporter implements Exporter {
         for (ScopeSpans ss : rs.getScopeSpansList()) {
           spans += ss.getSpansCount();
         }
-        rejectedSegments.add(spans, settings.telemetry().attributes("error_code", "TranslationFailed"));
+        rejectedSegments.add(
+            spans, settings.telemetry().attributes("error_code", "TranslationFailed"));
         telemetry.rejected(spans);
         rateLimited.warn(
             "translation-failed",

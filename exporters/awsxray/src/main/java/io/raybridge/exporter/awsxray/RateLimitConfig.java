@@ -28,14 +28,13 @@ public record RateLimitConfig(
 
   public RateLimitConfig {
     enabled = enabled == null || enabled;
-    minCallsPerSecond = minCallsPerSecond == null ? DEFAULT_MIN_CALLS_PER_SECOND : minCallsPerSecond;
-    maxCallsPerSecond = maxCallsPerSecond == null ? DEFAULT_MAX_CALLS_PER_SECOND : maxCallsPerSecond;
+    minCallsPerSecond =
+        minCallsPerSecond == null ? DEFAULT_MIN_CALLS_PER_SECOND : minCallsPerSecond;
+    maxCallsPerSecond =
+        maxCallsPerSecond == null ? DEFAULT_MAX_CALLS_PER_SECOND : maxCallsPerSecond;
     additiveIncrease = additiveIncrease == null ? DEFAULT_ADDITIVE_INCREASE : additiveIncrease;
     Violations v = new Violations();
-    v.check(
-        minCallsPerSecond > 0,
-        "min_calls_per_second",
-        "must be > 0, was " + minCallsPerSecond);
+    v.check(minCallsPerSecond > 0, "min_calls_per_second", "must be > 0, was " + minCallsPerSecond);
     v.check(
         maxCallsPerSecond >= 0,
         "max_calls_per_second",

@@ -7,8 +7,6 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.ProxyConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -19,20 +17,15 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
-import software.amazon.awssdk.services.xray.XRayClient;
-import software.amazon.awssdk.services.xray.XRayClientBuilder;
 
 /** Builds the AWS SDK clients an exporter needs from its config. */
 final class XRayClients {
 
-  private static final String USER_AGENT = "raybridge-awsxray-exporter";
-
   private XRayClients() {}
 
   /** What {@link #open} returns: the X-Ray client and whatever must be closed with it. */
-  record Opened(XRayClient xray, SdkHttpClient http, AutoCloseable credentials) {
+  record Opened(XRayApiClient xray, SdkHttpClient http, AutoCloseable credentials) {
     void close() {
-      xray.close();
       http.close();
       if (credentials != null) {
         try {
@@ -59,11 +52,7 @@ final class XRayClients {
     StsAssumeRoleCredentialsProvider assumed = null;
     if (config.roleArn() != null) {
       StsClient sts =
-          StsClient.builder()
-              .region(region)
-              .httpClient(http)
-              .credentialsProvider(base)
-              .build();
+          StsClient.builder().region(region).httpClient(http).credentialsProvider(base).build();
       assumed =
           StsAssumeRoleCredentialsProvider.builder()
               .stsClient(sts)
@@ -77,20 +66,11 @@ final class XRayClients {
               .build();
       effective = assumed;
     }
-    XRayClientBuilder builder =
-        XRayClient.builder()
-            .region(region)
-            .httpClient(http)
-            .credentialsProvider(effective)
-            .overrideConfiguration(
-                c ->
-                    c.retryStrategy(AwsRetryStrategy.doNotRetry())
-                        .apiCallAttemptTimeout(config.requestTimeout())
-                        .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, USER_AGENT));
-    if (config.endpoint() != null) {
-      builder.endpointOverride(URI.create(config.endpoint()));
-    }
-    return new Opened(builder.build(), http, assumed);
+    URI endpoint =
+        config.endpoint() != null
+            ? URI.create(config.endpoint())
+            : XRayApiClient.defaultEndpoint(region);
+    return new Opened(new XRayApiClient(http, effective, region, endpoint), http, assumed);
   }
 
   static Region region(AwsXRayExporterConfig config) {
@@ -115,7 +95,8 @@ final class XRayClients {
     UrlConnectionHttpClient.Builder b =
         UrlConnectionHttpClient.builder()
             .socketTimeout(timeout)
-            .connectionTimeout(timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10));
+            .connectionTimeout(
+                timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10));
     if (config.proxyAddress() != null) {
       b.proxyConfiguration(
           ProxyConfiguration.builder().endpoint(URI.create(config.proxyAddress())).build());

@@ -146,9 +146,6 @@ final class FileExporter {
           write(file(g.getKey()), g.getValue());
         }
       }
-      if (config.flushInterval().isZero()) {
-        flushAll();
-      }
     }
   }
 
@@ -159,6 +156,9 @@ final class FileExporter {
     }
     try {
       file.write(record);
+      if (config.flushInterval().isZero()) {
+        file.flush();
+      }
     } catch (IOException e) {
       file.abandon();
       writeErrors.add(1, attributes);

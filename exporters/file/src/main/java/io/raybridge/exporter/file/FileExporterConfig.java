@@ -1,6 +1,5 @@
 package io.raybridge.exporter.file;
 
-import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.raybridge.pipeline.config.Violations;
 import io.raybridge.pipeline.exporter.QueueConfig;
@@ -16,8 +15,8 @@ import java.time.Duration;
  *
  * @param path the file to write (default {@code raybridge-traces.json}); with {@code group_by}, a
  *     pattern with exactly one {@code *}
- * @param format {@code otlp_json} (default; alias {@code json}), {@code otlp_proto} (alias {@code
- *     proto}) or {@code xray_json}
+ * @param format {@code otlp_json} (default; the Collector's {@code json} is accepted), {@code
+ *     otlp_proto} (or {@code proto}) or {@code xray_json}
  * @param compression {@code none} (default), {@code gzip} or {@code zstd}: the whole file is one
  *     compressed stream, readable with {@code zcat} / {@code zstdcat}
  * @param rotation size-based rotation; none when absent
@@ -47,15 +46,19 @@ public record FileExporterConfig(
   public enum Format {
     /** One OTLP/JSON {@code ExportTraceServiceRequest} per line (hex ids, integer enums). */
     @JsonProperty("otlp_json")
-    @JsonAlias("json")
     OTLP_JSON,
     /** Length-delimited binary {@code ExportTraceServiceRequest}s (varint length, then bytes). */
     @JsonProperty("otlp_proto")
-    @JsonAlias("proto")
     OTLP_PROTO,
     /** One X-Ray segment document per line, as the X-Ray API and daemon take them. */
     @JsonProperty("xray_json")
-    XRAY_JSON
+    XRAY_JSON,
+    /** The Collector's name for {@code otlp_json}; bound as {@code otlp_json}. */
+    @JsonProperty("json")
+    JSON,
+    /** The Collector's name for {@code otlp_proto}; bound as {@code otlp_proto}. */
+    @JsonProperty("proto")
+    PROTO
   }
 
   /** How the file is compressed. */
@@ -70,7 +73,10 @@ public record FileExporterConfig(
 
   public FileExporterConfig {
     path = path == null || path.isBlank() ? DEFAULT_PATH : path;
-    format = format == null ? Format.OTLP_JSON : format;
+    format =
+        format == null || format == Format.JSON
+            ? Format.OTLP_JSON
+            : format == Format.PROTO ? Format.OTLP_PROTO : format;
     compression = compression == null ? FileCompression.NONE : compression;
     flushInterval = flushInterval == null ? DEFAULT_FLUSH_INTERVAL : flushInterval;
     append = append != null && append;

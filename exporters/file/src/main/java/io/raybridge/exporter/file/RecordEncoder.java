@@ -29,8 +29,8 @@ final class RecordEncoder {
       return null;
     }
     return switch (format) {
-      case OTLP_JSON -> line(OtlpJson.encode(request(resourceSpans)));
-      case OTLP_PROTO -> delimited(request(resourceSpans));
+      case OTLP_JSON, JSON -> line(OtlpJson.encode(request(resourceSpans)));
+      case OTLP_PROTO, PROTO -> delimited(request(resourceSpans));
       case XRAY_JSON -> segments(resourceSpans);
     };
   }

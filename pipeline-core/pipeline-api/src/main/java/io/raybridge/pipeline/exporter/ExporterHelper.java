@@ -38,9 +38,18 @@ import java.util.function.Consumer;
  * gives up), counts every batch it could not deliver in {@code otelcol_exporter_send_failed_spans}
  * and logs their total once, then calls the {@code onShutdown} hook with the time left.
  *
+ * <p><b>Persistent queue.</b> With {@code sending_queue.storage} set the queue is kept on disk in a
+ * write-ahead log ({@link StorageConfig}): {@code start} locks the exporter's directory (failing
+ * with an {@link IllegalStateException} if another process holds it) and queues again every batch a
+ * previous process left unacknowledged; a batch is deleted only after the export function
+ * succeeded, failed permanently or exhausted its retries (all counted). At shutdown a batch that
+ * could still be delivered is kept on disk instead of being counted as failed.
+ *
  * <p><b>Metrics</b> (attribute {@code exporter=<id>}): {@code otelcol_exporter_sent_spans}, {@code
  * otelcol_exporter_send_failed_spans}, {@code otelcol_exporter_enqueue_failed_spans}, {@code
- * otelcol_exporter_queue_size} and {@code otelcol_exporter_queue_capacity} (in sizer units).
+ * otelcol_exporter_queue_size} and {@code otelcol_exporter_queue_capacity} (in sizer units); with
+ * storage also {@code otelcol_exporter_queue_corrupt_records}, {@code
+ * otelcol_exporter_queue_recovered_spans} and {@code otelcol_exporter_queue_redelivered_spans}.
  */
 public final class ExporterHelper {
 

@@ -55,6 +55,7 @@ final class HelperExporter implements Exporter {
   private final CountDownLatch shutdownSignal = new CountDownLatch(1);
   private final Object inFlightLock = new Object();
   private final AtomicLong undeliveredSpans = new AtomicLong();
+  private final AtomicLong keptSpans = new AtomicLong();
   private final List<Thread> consumers = new ArrayList<>();
   private final List<ObservableLongGauge> gauges = new ArrayList<>();
   private volatile State state = State.CREATED;
@@ -253,6 +254,7 @@ final class HelperExporter implements Exporter {
         // persistent queue keeps the batch for the next start instead.
         if (entry instanceof PersistentSendingQueue.PersistentEntry p) {
           p.keep();
+          keptSpans.addAndGet(traces.spanCount());
         } else {
           undelivered(traces);
         }
@@ -269,6 +271,7 @@ final class HelperExporter implements Exporter {
         exitInFlight(traces);
         if (keep && entry instanceof PersistentSendingQueue.PersistentEntry p) {
           p.keep();
+          keptSpans.addAndGet(traces.spanCount());
         } else {
           entry.done();
         }
@@ -443,23 +446,29 @@ final class HelperExporter implements Exporter {
       joinConsumers(deadline);
       abandon = true;
       if (persistent != null) {
+        // Nothing is lost: what is queued or still being exported stays on disk for the next start.
         long[] kept = persistent.queuedBatchesAndSpans();
-        persistent.closeStorage();
-        if (kept[0] > 0) {
-          log.info(
-              "Exporter {} keeps {} batches ({} spans) in its persistent queue at {} for the next"
-                  + " start",
-              settings.id(),
-              kept[0],
-              kept[1],
-              persistent.directory());
+        long exporting;
+        synchronized (inFlightLock) {
+          exporting = inFlightSpans;
         }
-      }
-      for (SendingQueue.Entry e = queue.poll(); e != null; e = queue.poll()) {
-        undelivered(e.traces());
-      }
-      synchronized (inFlightLock) {
-        stillInFlight = inFlightSpans;
+        persistent.closeStorage();
+        long total = kept[1] + keptSpans.get() + exporting;
+        if (total > 0) {
+          log.info(
+              "Exporter {} keeps {} spans in its persistent queue at {} for the next start{}",
+              settings.id(),
+              total,
+              persistent.directory(),
+              exporting > 0 ? " (" + exporting + " of them still being exported)" : "");
+        }
+      } else {
+        for (SendingQueue.Entry e = queue.poll(); e != null; e = queue.poll()) {
+          undelivered(e.traces());
+        }
+        synchronized (inFlightLock) {
+          stillInFlight = inFlightSpans;
+        }
       }
     } else {
       awaitNoneInFlight(deadline);

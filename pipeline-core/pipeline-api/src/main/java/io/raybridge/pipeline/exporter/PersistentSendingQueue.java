@@ -73,7 +73,7 @@ final class PersistentSendingQueue implements SendingQueue {
   private boolean closed;
   private boolean storageClosed;
   private volatile WriteAheadLog wal;
-  private Thread syncer;
+  private volatile Thread syncer;
 
   PersistentSendingQueue(QueueConfig config, ComponentSettings settings) {
     this(

@@ -6,18 +6,19 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.raybridge.pipeline.Traces;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Cuts a batch into batches of at most {@code maxSpans} spans and {@code maxBytes} bytes of OTLP
- * encoding ({@link Traces#serializedSize()}).
- *
- * <p>A resource that fits in a batch of its own is never cut: when it does not fit in the batch
- * being filled, that batch is closed and the resource starts the next one. Only a resource larger
- * than a whole batch is cut, and inside it the same rule keeps each scope whole where possible.
- * Every piece of a cut resource or scope carries the resource's and scope's identity. The one
- * exception to the byte bound is a single span whose encoding alone exceeds it: it travels alone,
- * since it cannot be cut (see {@link #oversizedSpans()}).
+ * Merges and cuts batches. {@link #merge} puts the spans of equal resources and scopes (from
+ * separate requests) into one resource and one scope, so that a resource's attributes travel once
+ * per batch. {@link #split} cuts a batch into batches of at most {@code maxSpans} spans and {@code
+ * maxBytes} bytes of OTLP encoding ({@link Traces#serializedSize()}), filling each batch before
+ * starting the next; a resource or scope is cut only at a batch boundary, and every piece carries
+ * the resource's and the scope's identity. The one exception to the byte bound is a single span
+ * whose encoding alone exceeds it: it travels alone, since it cannot be cut (see {@link
+ * #oversizedSpans()}).
  *
  * <p>Sizes are computed exactly from the protobuf field sizes, without building intermediate
  * messages. Not thread-safe: one instance per call.
@@ -63,9 +64,6 @@ final class BatchSplitter {
         continue;
       }
       long bytes = entry(rs.getSerializedSize());
-      if (!fitsCurrent(spans, bytes) && !current.isEmpty()) {
-        closeBatch();
-      }
       if (fitsCurrent(spans, bytes)) {
         add(rs, spans, bytes);
       } else {
@@ -100,7 +98,7 @@ final class BatchSplitter {
     currentBytes = 0;
   }
 
-  /** Cuts a resource too large for a whole batch; the current batch is empty on entry. */
+  /** Cuts a resource that does not fit in the rest of the current batch. */
   private void cutResource(ResourceSpans rs) {
     ResourceSpans header = rs.toBuilder().clearScopeSpans().build();
     Piece piece = new Piece(header);
@@ -109,9 +107,6 @@ final class BatchSplitter {
         continue;
       }
       long scopeEntry = entry(ss.getSerializedSize());
-      if (!piece.fitsScope(ss.getSpansCount(), scopeEntry) && !piece.isEmpty()) {
-        piece = piece.close();
-      }
       if (piece.fitsScope(ss.getSpansCount(), scopeEntry)) {
         piece.addScope(ss, scopeEntry);
         continue;
@@ -236,6 +231,54 @@ final class BatchSplitter {
       closeBatch();
       return new Piece(header);
     }
+  }
+
+  /**
+   * The batches concatenated, with the spans of equal resources (resource and schema URL) under one
+   * resource and, inside it, the spans of equal scopes under one scope, in order of first
+   * appearance. Messages without a duplicate are reused as they are.
+   */
+  static Traces merge(List<Traces> batches) {
+    Map<ResourceSpans, List<ResourceSpans>> byResource = new LinkedHashMap<>();
+    int total = 0;
+    for (Traces t : batches) {
+      for (ResourceSpans rs : t.resourceSpans()) {
+        ResourceSpans key = rs.toBuilder().clearScopeSpans().build();
+        byResource.computeIfAbsent(key, k -> new ArrayList<>(1)).add(rs);
+        total++;
+      }
+    }
+    if (byResource.size() == total && batches.size() == 1) {
+      return batches.get(0);
+    }
+    List<ResourceSpans> out = new ArrayList<>(byResource.size());
+    for (Map.Entry<ResourceSpans, List<ResourceSpans>> e : byResource.entrySet()) {
+      List<ResourceSpans> group = e.getValue();
+      if (group.size() == 1) {
+        out.add(group.get(0));
+        continue;
+      }
+      Map<ScopeSpans, List<ScopeSpans>> byScope = new LinkedHashMap<>();
+      for (ResourceSpans rs : group) {
+        for (ScopeSpans ss : rs.getScopeSpansList()) {
+          byScope
+              .computeIfAbsent(ss.toBuilder().clearSpans().build(), k -> new ArrayList<>(1))
+              .add(ss);
+        }
+      }
+      ResourceSpans.Builder merged = e.getKey().toBuilder();
+      for (Map.Entry<ScopeSpans, List<ScopeSpans>> se : byScope.entrySet()) {
+        if (se.getValue().size() == 1) {
+          merged.addScopeSpans(se.getValue().get(0));
+        } else {
+          ScopeSpans.Builder scope = se.getKey().toBuilder();
+          se.getValue().forEach(ss -> scope.addAllSpans(ss.getSpansList()));
+          merged.addScopeSpans(scope);
+        }
+      }
+      out.add(merged.build());
+    }
+    return Traces.of(out);
   }
 
   /** The bytes a length-delimited field of {@code size} bytes takes with a one-byte tag. */

@@ -123,7 +123,7 @@ final class Batcher {
   }
 
   private Traces takeAll() {
-    Traces all = pending.size() == 1 ? pending.get(0) : Traces.concat(pending);
+    Traces all = BatchSplitter.merge(pending);
     pending.clear();
     pendingSpans = 0;
     pendingBytes = 0;

@@ -14,11 +14,9 @@ import io.raybridge.testing.TestSettings;
 import io.raybridge.testing.TestTelemetry;
 import io.raybridge.testing.TracesSink;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -69,7 +67,9 @@ class ProbabilisticSamplerTest {
     double n = spansPerTrace.size();
     double sigma = Math.sqrt(n * 0.25 * 0.75);
     assertThat((double) keptA.size()).isBetween(n * 0.25 - 4 * sigma, n * 0.25 + 4 * sigma);
-    assertThat(sinkA.spans()).allSatisfy(s -> assertThat(s.getTraceState()).contains("th:c"));
+    assertThat(sinkA.spans().stream().filter(s -> !s.getTraceState().contains("th:c")).count())
+        .as("kept spans without the 25 %% threshold in their tracestate")
+        .isZero();
   }
 
   @Test
@@ -190,10 +190,8 @@ class ProbabilisticSamplerTest {
 
   private static Map<ByteString, Integer> countByTrace(List<Span> spans) {
     Map<ByteString, Integer> out = new HashMap<>();
-    Set<ByteString> seen = new HashSet<>();
     for (Span s : spans) {
       out.merge(s.getTraceId(), 1, Integer::sum);
-      seen.add(s.getSpanId());
     }
     return out;
   }

@@ -58,7 +58,7 @@ final class DatagramDecoder {
       return rejected(
           TOO_LARGE,
           1,
-          "datagram of " + length + " bytes exceeds the limit of " + maxBytes + " bytes",
+          "datagram larger than the limit of " + maxBytes + " bytes",
           bytes,
           offset,
           length);

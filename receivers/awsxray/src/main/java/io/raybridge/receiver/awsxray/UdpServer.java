@@ -175,11 +175,11 @@ final class UdpServer {
   }
 
   private void reject(DatagramDecoder.Rejection r) {
-    observability.refused(r.spans());
     badSegments.add(
         1,
         reasonAttributes.computeIfAbsent(
             r.reason(), k -> settings.telemetry().attributes("reason", k)));
+    observability.refused(r.spans());
     badInputLog.warn(
         "bad-" + r.reason(),
         "refused an X-Ray segment document ({}): {}; datagram: {}",

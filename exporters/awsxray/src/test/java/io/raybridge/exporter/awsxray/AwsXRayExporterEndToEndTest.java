@@ -1,0 +1,197 @@
+package io.raybridge.exporter.awsxray;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.raybridge.pipeline.Traces;
+import io.raybridge.testing.Poll;
+import io.raybridge.testing.TestTelemetry;
+import io.raybridge.testing.TraceGenerator;
+import io.raybridge.testing.xray.FakeXRayApi;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The exporter against the fake X-Ray API over loopback HTTP, with SigV4 verified per request. */
+class AwsXRayExporterEndToEndTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  private final TestTelemetry telemetry = new TestTelemetry();
+  private FakeXRayApi api;
+  private AwsXRayExporter exporter;
+
+  @BeforeEach
+  void startApi() throws Exception {
+    api = FakeXRayApi.start();
+  }
+
+  @AfterEach
+  void stopAll() {
+    if (exporter != null) {
+      exporter.shutdown(Duration.ofSeconds(5));
+    }
+    api.close();
+  }
+
+  private void start(String extraYaml) throws Exception {
+    exporter = XRayExporterFixture.exporter(api, telemetry, extraYaml);
+    exporter.start();
+  }
+
+  /** Root spans only, so that every span is one segment document. */
+  private static Traces roots(long seed, int count) {
+    return TraceGenerator.seeded(seed).traces(count).spansPerTrace(1).generate();
+  }
+
+  private void awaitDocuments(long n) {
+    Poll.await(
+        () -> api.documentCount() >= n,
+        WAIT,
+        () -> "expected " + n + " documents, the API holds " + api.documentCount());
+  }
+
+  private void assertEachOnce(List<String> ids) {
+    Map<String, Integer> counts = api.acceptedCountsById();
+    assertThat(counts).containsOnlyKeys(ids);
+    assertThat(counts.values()).containsOnly(1);
+  }
+
+  @Test
+  void sendsSignedCallsOfAtMostFiftyDocuments() throws Exception {
+    start("sending_queue: {enabled: false}\n");
+    Traces traces = roots(1, 120);
+
+    exporter.consume(traces);
+
+    assertThat(api.requestErrors()).isEmpty();
+    assertThat(api.batchSizes()).hasSize(3).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(50));
+    assertEachOnce(XRayExporterFixture.spanIds(traces));
+    assertThat(telemetry.counterValue("raybridge_exporter_xray_sent_segments")).isEqualTo(120);
+    assertThat(telemetry.counterValue("otelcol_exporter_sent_spans")).isEqualTo(120);
+  }
+
+  @Test
+  void deliversEveryDocumentExactlyOnceAfterThrottling() throws Exception {
+    start("sending_queue: {num_consumers: 2}\n");
+    api.throttleNext(8);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Traces t = roots(10 + i, 70);
+      ids.addAll(XRayExporterFixture.spanIds(t));
+      exporter.consume(t);
+    }
+
+    awaitDocuments(ids.size());
+
+    assertEachOnce(ids);
+    assertThat(api.throttledCalls()).isEqualTo(8);
+    assertThat(telemetry.counterValue("raybridge_exporter_xray_throttled_calls")).isEqualTo(8);
+    assertThat(api.requestErrors()).isEmpty();
+  }
+
+  @Test
+  void resendsOnlyTheDocumentsReturnedUnprocessed() throws Exception {
+    start("sending_queue: {enabled: false}\n");
+    api.unprocessedOnce(0.2, "InternalFailure");
+    Traces traces = roots(2, 200);
+
+    exporter.consume(traces);
+
+    List<String> ids = XRayExporterFixture.spanIds(traces);
+    assertEachOnce(ids);
+    int unprocessed = api.unprocessedIds().size();
+    assertThat(unprocessed).isGreaterThan(10);
+    int received = api.batchSizes().stream().mapToInt(Integer::intValue).sum();
+    assertThat(received).isEqualTo(ids.size() + unprocessed);
+    assertThat(
+            telemetry.counterValue(
+                "raybridge_exporter_xray_unprocessed_segments", "error_code", "InternalFailure"))
+        .isEqualTo(unprocessed);
+    assertThat(telemetry.counterValue("raybridge_exporter_xray_rejected_segments")).isZero();
+  }
+
+  @Test
+  void deliversEverythingQueuedDuringAnOutage() throws Exception {
+    start("sending_queue: {num_consumers: 2}\n");
+    api.stop();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      Traces t = roots(20 + i, 30);
+      ids.addAll(XRayExporterFixture.spanIds(t));
+      exporter.consume(t);
+    }
+    Poll.await(
+        () -> telemetry.counterValue("raybridge_exporter_xray_backend_errors") >= 6,
+        WAIT,
+        () -> "expected failed calls while the API is down");
+
+    api.restart();
+    awaitDocuments(ids.size());
+
+    assertEachOnce(ids);
+    assertThat(
+            telemetry.counterValue(
+                "raybridge_exporter_xray_backend_errors", "kind", "connection_refused"))
+        .isGreaterThanOrEqualTo(6);
+  }
+
+  @Test
+  void countsPermanentRejectionsByErrorCodeWithoutRetrying() throws Exception {
+    start("sending_queue: {enabled: false}\n");
+    Traces traces = roots(3, 40);
+    List<String> ids = XRayExporterFixture.spanIds(traces);
+    api.reject(ids.subList(0, 3), "InvalidTraceId");
+
+    exporter.consume(traces);
+
+    assertEachOnce(ids.subList(3, ids.size()));
+    assertThat(api.putCalls()).isEqualTo(1);
+    assertThat(
+            telemetry.counterValue(
+                "raybridge_exporter_xray_rejected_segments", "error_code", "InvalidTraceId"))
+        .isEqualTo(3);
+    assertThat(
+            telemetry.counterValue(
+                "raybridge_exporter_xray_unprocessed_segments", "error_code", "InvalidTraceId"))
+        .isEqualTo(3);
+  }
+
+  @Test
+  void retriesServerErrors() throws Exception {
+    start("sending_queue: {enabled: false}\n");
+    api.failNext(3, 503);
+    Traces traces = roots(4, 10);
+
+    exporter.consume(traces);
+
+    assertEachOnce(XRayExporterFixture.spanIds(traces));
+    assertThat(api.failedCalls()).isEqualTo(3);
+    assertThat(telemetry.counterValue("raybridge_exporter_xray_backend_errors", "kind", "http_5xx"))
+        .isEqualTo(3);
+  }
+
+  @Test
+  void sendsTelemetryRecordsWithTheDaemonsCounts() throws Exception {
+    start(
+        "sending_queue: {enabled: false}\ntelemetry: {enabled: true, interval: 200ms,"
+            + " hostname: host-1, resource_arn: 'arn:aws:ec2:us-west-2:1:instance/i-1'}\n");
+    exporter.consume(roots(5, 12));
+
+    Poll.await(() -> !api.telemetryRequests().isEmpty(), WAIT, () -> "expected a telemetry record");
+
+    var request = api.telemetryRequests().get(0);
+    var record = request.get("TelemetryRecords").get(0);
+    assertThat(record.get("SegmentsReceivedCount").asInt()).isEqualTo(12);
+    assertThat(record.get("SegmentsSentCount").asInt()).isEqualTo(12);
+    assertThat(record.get("SegmentsRejectedCount").asInt()).isZero();
+    assertThat(record.has("BackendConnectionErrors")).isTrue();
+    assertThat(request.get("Hostname").asText()).isEqualTo("host-1");
+    assertThat(request.get("ResourceARN").asText())
+        .isEqualTo("arn:aws:ec2:us-west-2:1:instance/i-1");
+    assertThat(api.requestErrors()).isEmpty();
+  }
+}

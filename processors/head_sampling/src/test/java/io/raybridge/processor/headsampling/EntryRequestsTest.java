@@ -1,0 +1,93 @@
+package io.raybridge.processor.headsampling;
+
+import static io.raybridge.processor.headsampling.TestTraces.str;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.raybridge.xray.sampling.SamplingRequest;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EntryRequestsTest {
+
+  @Test
+  void readsCurrentHttpConventions() {
+    Span span =
+        Span.newBuilder()
+            .addAttributes(str("http.request.method", "_OTHER"))
+            .addAttributes(str("http.request.method_original", "PURGE"))
+            .addAttributes(str("url.path", "/cache/1"))
+            .addAttributes(str("server.address", "cdn.example.com"))
+            .addAttributes(
+                KeyValue.newBuilder()
+                    .setKey("retries")
+                    .setValue(AnyValue.newBuilder().setIntValue(3)))
+            .build();
+    SamplingRequest r = EntryRequests.from(TestTraces.resource("edge"), span);
+    assertThat(r)
+        .isEqualTo(
+            new SamplingRequest(
+                "edge",
+                "AWS::ECS::Fargate",
+                "cdn.example.com",
+                "PURGE",
+                "/cache/1",
+                null,
+                r.attributes()));
+    assertThat(r.attributes()).containsEntry("retries", "3");
+  }
+
+  @Test
+  void readsOlderHttpConventions() {
+    Span span =
+        Span.newBuilder()
+            .addAttributes(str("http.method", "GET"))
+            .addAttributes(str("http.target", "/health?full=1"))
+            .addAttributes(str("http.host", "api.example.com"))
+            .build();
+    SamplingRequest r = EntryRequests.from(Resource.getDefaultInstance(), span);
+    assertThat(r.httpMethod()).isEqualTo("GET");
+    assertThat(r.urlPath()).isEqualTo("/health");
+    assertThat(r.host()).isEqualTo("api.example.com");
+    assertThat(r.serviceName()).isNull();
+    assertThat(r.serviceType()).isNull();
+  }
+
+  @Test
+  void derivesPathAndHostFromTheFullUrl() {
+    Span span =
+        Span.newBuilder()
+            .addAttributes(str("url.full", "https://u:p@shop.example.com:8443/a/b?x#y"))
+            .build();
+    SamplingRequest r = EntryRequests.from(Resource.getDefaultInstance(), span);
+    assertThat(r.urlPath()).isEqualTo("/a/b");
+    assertThat(r.host()).isEqualTo("shop.example.com");
+    assertThat(EntryRequests.pathOf("http://h.example.com")).isEqualTo("/");
+    assertThat(EntryRequests.hostOf("http://[::1]:80/x")).isEqualTo("[::1]");
+  }
+
+  @Test
+  void mapsCloudPlatformToTheXrayOrigin() {
+    assertThat(EntryRequests.origin(Map.of("cloud.platform", "aws_ec2")))
+        .isEqualTo("AWS::EC2::Instance");
+    assertThat(EntryRequests.origin(Map.of("cloud.platform", "aws_eks")))
+        .isEqualTo("AWS::EKS::Container");
+    assertThat(EntryRequests.origin(Map.of("cloud.platform", "aws_ecs")))
+        .isEqualTo("AWS::ECS::Container");
+    assertThat(
+            EntryRequests.origin(Map.of("cloud.platform", "aws_ecs", "aws.ecs.launchtype", "ec2")))
+        .isEqualTo("AWS::ECS::EC2");
+    assertThat(EntryRequests.origin(Map.of("cloud.platform", "aws_elastic_beanstalk")))
+        .isEqualTo("AWS::ElasticBeanstalk::Environment");
+    assertThat(EntryRequests.origin(Map.of("cloud.platform", "aws_lambda")))
+        .isEqualTo("AWS::Lambda::Function");
+    assertThat(EntryRequests.origin(Map.of("cloud.platform", "aws_app_runner")))
+        .isEqualTo("AWS::AppRunner::Service");
+    assertThat(EntryRequests.origin(Map.of("cloud.provider", "gcp", "cloud.platform", "aws_ec2")))
+        .isNull();
+    assertThat(EntryRequests.origin(Map.of())).isNull();
+  }
+}
