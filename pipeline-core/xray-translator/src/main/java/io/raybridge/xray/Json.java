@@ -154,51 +154,74 @@ final class Json {
       gen.writeNull();
       return;
     }
-    gen.writeNumber(plain(d));
+    char[] buf = PLAIN_BUFFER.get();
+    gen.writeNumber(buf, 0, plainInto(d, buf));
   }
 
   static String plain(double d) {
+    char[] buf = new char[PLAIN_MAX];
+    return new String(buf, 0, plainInto(d, buf));
+  }
+
+  private static final int PLAIN_MAX = 400;
+  private static final ThreadLocal<char[]> PLAIN_BUFFER =
+      ThreadLocal.withInitial(() -> new char[PLAIN_MAX]);
+
+  /** Formats a finite double into {@code out}; returns the length. */
+  private static int plainInto(double d, char[] out) {
     String s = Double.toString(d);
     int e = s.indexOf('E');
+    int n = 0;
     if (e < 0) {
-      return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
+      int len = s.endsWith(".0") ? s.length() - 2 : s.length();
+      s.getChars(0, len, out, 0);
+      return len;
     }
-    int exp = Integer.parseInt(s.substring(e + 1));
-    boolean negative = s.charAt(0) == '-';
-    String mantissa = s.substring(negative ? 1 : 0, e);
-    int dot = mantissa.indexOf('.');
-    String digits = mantissa.substring(0, dot) + mantissa.substring(dot + 1);
-    int point = dot + exp; // position of the decimal point within digits
-    StringBuilder out = new StringBuilder(digits.length() + Math.abs(exp) + 3);
-    if (negative) {
-      out.append('-');
+    int exp = Integer.parseInt(s, e + 1, s.length(), 10);
+    int start = 0;
+    if (s.charAt(0) == '-') {
+      out[n++] = '-';
+      start = 1;
     }
+    // Mantissa digits without the point: s[start] and s[start+2 .. e).
+    int dot = start + 1;
+    int digitCount = e - start - 1;
+    int point = 1 + exp; // decimal point position within the digits
     if (point <= 0) {
-      out.append("0.");
+      out[n++] = '0';
+      out[n++] = '.';
       for (int i = 0; i < -point; i++) {
-        out.append('0');
+        out[n++] = '0';
       }
-      out.append(digits);
-    } else if (point >= digits.length()) {
-      out.append(digits);
-      for (int i = digits.length(); i < point; i++) {
-        out.append('0');
+      for (int i = 0; i < digitCount; i++) {
+        out[n++] = digitAt(s, start, dot, i);
       }
     } else {
-      out.append(digits, 0, point).append('.').append(digits, point, digits.length());
-    }
-    // Strip trailing zeros of the fraction ("1.50" cannot occur, but "1.0" can for point==len-1).
-    int len = out.length();
-    if (out.indexOf(".") >= 0) {
-      while (out.charAt(len - 1) == '0') {
-        len--;
+      for (int i = 0; i < Math.max(point, digitCount); i++) {
+        if (i == point) {
+          out[n++] = '.';
+        }
+        out[n++] = i < digitCount ? digitAt(s, start, dot, i) : '0';
       }
-      if (out.charAt(len - 1) == '.') {
-        len--;
-      }
-      out.setLength(len);
     }
-    return out.toString();
+    // Strip trailing zeros of a fraction, and a bare point.
+    boolean fraction = false;
+    for (int i = 0; i < n; i++) {
+      fraction |= out[i] == '.';
+    }
+    if (fraction) {
+      while (out[n - 1] == '0') {
+        n--;
+      }
+      if (out[n - 1] == '.') {
+        n--;
+      }
+    }
+    return n;
+  }
+
+  private static char digitAt(String s, int start, int dot, int i) {
+    return i == 0 ? s.charAt(start) : s.charAt(dot + i);
   }
 
   static String toJson(JsonWriterBody body) {

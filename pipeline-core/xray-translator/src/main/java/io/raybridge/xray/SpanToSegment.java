@@ -1724,38 +1724,29 @@ public final class SpanToSegment {
     return s == null || s.isEmpty() ? null : s;
   }
 
-  /** The first present string among keys; all present keys are consumed. */
-  private static String firstString(Attrs.In a, String... keys) {
-    String out = null;
-    for (String k : keys) {
-      String v = a.str(k);
-      if (out == null && v != null && !v.isEmpty()) {
-        out = v;
-      }
-    }
-    return out;
+  /** The first present, non-empty string among keys; all present keys are consumed. */
+  private static String firstString(Attrs.In a, String k1, String k2) {
+    String v1 = nonEmpty(a.str(k1));
+    String v2 = nonEmpty(a.str(k2));
+    return v1 != null ? v1 : v2;
   }
 
-  private static String firstText(Attrs.In a, String... keys) {
-    String out = null;
-    for (String k : keys) {
-      String v = a.text(k);
-      if (out == null && v != null && !v.isEmpty()) {
-        out = v;
-      }
-    }
-    return out;
+  private static String firstString(Attrs.In a, String k1, String k2, String k3) {
+    String v1 = firstString(a, k1, k2);
+    String v3 = nonEmpty(a.str(k3));
+    return v1 != null ? v1 : v3;
   }
 
-  private static Long firstLong(Attrs.In a, String... keys) {
-    Long out = null;
-    for (String k : keys) {
-      Long v = a.lng(k);
-      if (out == null) {
-        out = v;
-      }
-    }
-    return out;
+  private static String firstText(Attrs.In a, String k1, String k2) {
+    String v1 = nonEmpty(a.text(k1));
+    String v2 = nonEmpty(a.text(k2));
+    return v1 != null ? v1 : v2;
+  }
+
+  private static Long firstLong(Attrs.In a, String k1, String k2) {
+    Long v1 = a.lng(k1);
+    Long v2 = a.lng(k2);
+    return v1 != null ? v1 : v2;
   }
 
   private static String hostOf(String connectionString) {

@@ -106,7 +106,7 @@ public record Segment(
     b.precursorIds = precursorIds;
     b.links = links;
     b.traced = traced;
-    b.extra = new LinkedHashMap<>(extra);
+    b.extra = extra.isEmpty() ? null : new LinkedHashMap<>(extra);
     return b;
   }
 
@@ -138,7 +138,7 @@ public record Segment(
     private List<String> precursorIds;
     private List<Link> links;
     private Boolean traced;
-    private Map<String, JsonNode> extra = new LinkedHashMap<>();
+    private Map<String, JsonNode> extra;
 
     private Builder() {}
 
@@ -291,12 +291,15 @@ public record Segment(
     }
 
     public Builder extra(Map<String, JsonNode> v) {
-      extra = v == null ? new LinkedHashMap<>() : v;
+      extra = v;
       return this;
     }
 
     /** Adds one unknown member. */
     public Builder extra(String key, JsonNode value) {
+      if (extra == null) {
+        extra = new LinkedHashMap<>();
+      }
       extra.put(key, value);
       return this;
     }

@@ -75,7 +75,7 @@ final class HeadSampler extends AbstractProcessor {
   private final LongCounter dropped;
   private final LongCounter holdExpired;
   private final LongCounter holdEvicted;
-  private final LongCounter lostOnShutdown;
+  private final LongCounter refused;
   private final List<ObservableLongGauge> gauges = new ArrayList<>();
 
   private final Object lock = new Object();
@@ -167,11 +167,12 @@ final class HeadSampler extends AbstractProcessor {
             PREFIX + "hold_evicted_traces",
             "{traces}",
             "Waiting traces decided early by the default rule to stay within max_hold_bytes.");
-    lostOnShutdown =
+    refused =
         t.counter(
-            PREFIX + "shutdown_lost_spans",
+            PREFIX + "released_spans_refused",
             "{spans}",
-            "Spans released at shutdown that the next consumer refused.");
+            "Spans released from the holding area by the timer or at shutdown that the next"
+                + " consumer refused (lost).");
     Attributes attrs = t.attributes();
     gauges.add(
         t.meter()
@@ -250,6 +251,10 @@ final class HeadSampler extends AbstractProcessor {
         }
       }
       enforceBudgetLocked(now, out);
+      if (shutDown) {
+        // No timer ends holds any more: decide what is waiting now rather than keep it forever.
+        releaseAllLocked(now, out);
+      }
     }
     forward(out.build());
   }
@@ -263,10 +268,11 @@ final class HeadSampler extends AbstractProcessor {
     try {
       forward(out.build());
     } catch (RuntimeException e) {
+      refused.add(out.spanCount(), settings().telemetry().attributes());
       settings()
           .logger()
           .warn(
-              "The next consumer refused {} spans released from the holding area",
+              "Lost {} spans released from the holding area: the next consumer refused them",
               out.spanCount(),
               e);
     }
@@ -283,16 +289,12 @@ final class HeadSampler extends AbstractProcessor {
       if (timer != null) {
         timer.shutdownNow();
       }
-      long now = clock.millis();
-      while (!held.isEmpty()) {
-        Map.Entry<TraceKey, Held> eldest = held.entrySet().iterator().next();
-        decideLocked(eldest.getKey(), decideByDefault(eldest.getKey(), now), out);
-      }
+      releaseAllLocked(clock.millis(), out);
     }
     try {
       forward(out.build());
     } catch (RuntimeException e) {
-      lostOnShutdown.add(out.spanCount(), settings().telemetry().attributes());
+      refused.add(out.spanCount(), settings().telemetry().attributes());
       settings()
           .logger()
           .warn(
@@ -399,6 +401,13 @@ final class HeadSampler extends AbstractProcessor {
       // decideLocked removes the entry; restart the iteration afterwards.
       decideLocked(key, decideByDefault(key, now), out);
       it = held.entrySet().iterator();
+    }
+  }
+
+  private void releaseAllLocked(long now, Output out) {
+    while (!held.isEmpty()) {
+      TraceKey eldest = held.keySet().iterator().next();
+      decideLocked(eldest, decideByDefault(eldest, now), out);
     }
   }
 

@@ -269,6 +269,17 @@ class HeadSamplerTest {
   }
 
   @Test
+  void spansArrivingAfterShutdownAreNotHeldForever() {
+    TracesSink sink = new TracesSink();
+    HeadSampler s = sampler("default: { fixed_rate: 1.0, reservoir_size: 0 }", sink);
+    s.shutdown(Duration.ofSeconds(1));
+    TestTraces.Trace t = TestTraces.trace(new Random(11), "svc", "GET", "/x", 3);
+    s.consume(TestTraces.batch(t.spans().subList(1, 3)));
+    assertThat(s.heldTraceCount()).isZero();
+    assertThat(sink.spans()).hasSize(2);
+  }
+
+  @Test
   void respectsTheUpstreamThresholdWhenAsked() {
     TracesSink sink = new TracesSink();
     HeadSampler s =
