@@ -101,27 +101,10 @@ final class Ids {
    * 1480615200.0102345} becomes exactly {@code 1480615200010234500}.
    */
   static long nanos(double seconds) {
-    if (!Double.isFinite(seconds) || seconds < 0) {
+    if (!Double.isFinite(seconds) || seconds < 0 || seconds >= 9e9) {
       return 0;
     }
-    String p = Json.plain(seconds);
-    int dot = p.indexOf('.');
-    long secs = Long.parseLong(dot < 0 ? p : p.substring(0, dot));
-    long frac = 0;
-    if (dot >= 0) {
-      int digits = 0;
-      for (int i = dot + 1; i < p.length() && digits < 9; i++, digits++) {
-        frac = frac * 10 + (p.charAt(i) - '0');
-      }
-      for (; digits < 9; digits++) {
-        frac *= 10;
-      }
-      // Round on the tenth fractional digit, if any.
-      if (p.length() > dot + 10 && p.charAt(dot + 10) >= '5') {
-        frac++;
-      }
-    }
-    return secs * 1_000_000_000L + frac;
+    return Json.plainNanos(seconds);
   }
 
   /** Nanoseconds to epoch seconds. */

@@ -159,8 +159,32 @@ final class Json {
   }
 
   static String plain(double d) {
-    char[] buf = new char[PLAIN_MAX];
+    char[] buf = PLAIN_BUFFER.get();
     return new String(buf, 0, plainInto(d, buf));
+  }
+
+  /**
+   * Epoch seconds to nanoseconds through the shortest decimal form, so that {@code
+   * 1480615200.0102345} becomes exactly {@code 1480615200010234500}.
+   */
+  static long plainNanos(double seconds) {
+    char[] p = PLAIN_BUFFER.get();
+    int len = plainInto(seconds, p);
+    long secs = 0;
+    int i = 0;
+    for (; i < len && p[i] != '.'; i++) {
+      secs = secs * 10 + (p[i] - '0');
+    }
+    long frac = 0;
+    int digits = 0;
+    for (i++; i < len && digits < 9; i++, digits++) {
+      frac = frac * 10 + (p[i] - '0');
+    }
+    boolean roundUp = i < len && p[i] >= '5';
+    for (; digits < 9; digits++) {
+      frac *= 10;
+    }
+    return secs * 1_000_000_000L + frac + (roundUp ? 1 : 0);
   }
 
   private static final int PLAIN_MAX = 400;

@@ -1314,6 +1314,9 @@ public final class SpanToSegment {
 
   /** Removes characters X-Ray refuses in names and keeps at most 200 characters. */
   static String sanitizeName(String name) {
+    if (isCleanName(name)) {
+      return name;
+    }
     StringBuilder b = new StringBuilder(Math.min(name.length(), 200));
     int count = 0;
     for (int i = 0; i < name.length() && count < SegmentValidator.MAX_NAME_LENGTH; ) {
@@ -1326,6 +1329,29 @@ public final class SpanToSegment {
     }
     String out = b.toString().strip();
     return out.isEmpty() ? "span" : out;
+  }
+
+  private static boolean isCleanName(String name) {
+    int n = name.length();
+    if (n == 0 || n > SegmentValidator.MAX_NAME_LENGTH) {
+      return false;
+    }
+    if (Character.isWhitespace(name.charAt(0)) || Character.isWhitespace(name.charAt(n - 1))) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = name.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == ' '
+              || (c < 128 && "_.:/%&#=+-@".indexOf(c) >= 0);
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** OTLP value to JSON; null for empty values. Non-finite doubles become strings. */

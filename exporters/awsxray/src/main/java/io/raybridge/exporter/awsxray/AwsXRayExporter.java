@@ -14,7 +14,6 @@ import io.raybridge.pipeline.util.RateLimitedLogger;
 import io.raybridge.xray.SegmentCodec;
 import io.raybridge.xray.SpanToSegment;
 import io.raybridge.xray.model.Segment;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +25,11 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.services.xray.XRayClient;
+import software.amazon.awssdk.services.xray.model.UnprocessedTraceSegment;
 
 /**
  * The {@code awsxray} exporter: spans → segment documents ({@link SpanToSegment}) →
@@ -207,7 +211,7 @@ final class AwsXRayExporter implements Exporter {
     if (docs.isEmpty()) {
       return;
     }
-    XRayApiClient client = clients.xray();
+    XRayClient client = clients.xray();
     List<Doc> remaining = new ArrayList<>();
     ConsumerException failure = null;
     int rejected = 0;
@@ -278,17 +282,19 @@ final class AwsXRayExporter implements Exporter {
   /** The result of one PutTraceSegments call. */
   private record Outcome(int accepted, int rejected, List<Doc> retry, ConsumerException failure) {}
 
-  private Outcome call(XRayApiClient client, List<Doc> chunk) {
+  private Outcome call(XRayClient client, List<Doc> chunk) {
     List<String> bodies = new ArrayList<>(chunk.size());
     for (Doc d : chunk) {
       bodies.add(d.json());
     }
-    List<XRayApiClient.Unprocessed> unprocessed;
+    List<UnprocessedTraceSegment> unprocessed;
     try {
-      unprocessed = client.putTraceSegments(bodies);
-    } catch (XRayApiClient.ApiException e) {
+      unprocessed =
+          client.putTraceSegments(r -> r.traceSegmentDocuments(bodies)).unprocessedTraceSegments();
+    } catch (AwsServiceException e) {
       return serviceFailure(chunk, e);
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
+      // SdkClientException (I/O, timeouts) and anything unexpected: the call may be repeated.
       String kind = clientErrorKind(e);
       backendErrors.add(1, settings.telemetry().attributes("kind", kind));
       telemetry.backendError(kind);
@@ -315,7 +321,7 @@ final class AwsXRayExporter implements Exporter {
     Map<String, List<String>> rejectedIds = new HashMap<>();
     int notAccepted = 0;
     boolean throttled = false;
-    for (XRayApiClient.Unprocessed u : unprocessed) {
+    for (UnprocessedTraceSegment u : unprocessed) {
       String code = u.errorCode() == null ? "Unknown" : u.errorCode();
       unprocessedSegments.add(1, settings.telemetry().attributes("error_code", code));
       List<Doc> matching = u.id() == null ? null : byId.remove(u.id());
@@ -354,13 +360,13 @@ final class AwsXRayExporter implements Exporter {
     return new Outcome(accepted, rejected, retry, null);
   }
 
-  private Outcome serviceFailure(List<Doc> chunk, XRayApiClient.ApiException e) {
-    int status = e.status();
-    String code = e.code();
+  private Outcome serviceFailure(List<Doc> chunk, AwsServiceException e) {
+    int status = e.statusCode();
+    String code = errorCode(e);
     String kind = status >= 500 ? "http_5xx" : "http_4xx";
     backendErrors.add(1, settings.telemetry().attributes("kind", kind));
     telemetry.backendError(kind);
-    if (e.isThrottling()) {
+    if (e.isThrottlingException() || isThrottling(code)) {
       throttledCalls.add(1, attributes);
       limiter.onThrottle();
       return new Outcome(
@@ -385,7 +391,7 @@ final class AwsXRayExporter implements Exporter {
         chunk.size(),
         status,
         code,
-        e.getMessage(),
+        e.awsErrorDetails() != null ? e.awsErrorDetails().errorMessage() : e.getMessage(),
         ids);
     return new Outcome(0, chunk.size(), List.of(), null);
   }
@@ -400,8 +406,17 @@ final class AwsXRayExporter implements Exporter {
     return c.contains("throttl") || c.contains("ratelimit") || c.contains("toomanyrequests");
   }
 
+  /** The service's error code, e.g. {@code ThrottledException}; {@code HTTP<status>} if none. */
+  private static String errorCode(AwsServiceException e) {
+    String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : null;
+    return code == null || code.isEmpty() ? "HTTP" + e.statusCode() : code;
+  }
+
   private static String clientErrorKind(Exception e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException) {
+        return "timeout";
+      }
       if (t instanceof java.net.ConnectException) {
         return "connection_refused";
       }

@@ -1,13 +1,12 @@
 package io.raybridge.exporter.awsxray;
 
 import java.net.URI;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.urlconnection.ProxyConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -17,15 +16,22 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+import software.amazon.awssdk.services.xray.XRayClient;
+import software.amazon.awssdk.utils.AttributeMap;
 
-/** Builds the AWS SDK clients an exporter needs from its config. */
+/**
+ * Builds the AWS SDK clients an exporter needs from its config: an {@link XRayClient} over the
+ * SDK's {@code HttpURLConnection}-based HTTP client (no third-party dependencies, and it supports
+ * both an outbound proxy and trusting every certificate and host name for {@code no_verify_ssl}).
+ */
 final class XRayClients {
 
   private XRayClients() {}
 
   /** What {@link #open} returns: the X-Ray client and whatever must be closed with it. */
-  record Opened(XRayApiClient xray, SdkHttpClient http, AutoCloseable credentials) {
+  record Opened(XRayClient xray, SdkHttpClient http, AutoCloseable credentials) {
     void close() {
+      xray.close();
       http.close();
       if (credentials != null) {
         try {
@@ -66,11 +72,21 @@ final class XRayClients {
               .build();
       effective = assumed;
     }
-    URI endpoint =
-        config.endpoint() != null
-            ? URI.create(config.endpoint())
-            : XRayApiClient.defaultEndpoint(region);
-    return new Opened(new XRayApiClient(http, effective, region, endpoint), http, assumed);
+    var builder =
+        XRayClient.builder()
+            .region(region)
+            .httpClient(http)
+            .credentialsProvider(effective)
+            .overrideConfiguration(
+                o ->
+                    // The exporter helper retries whole batches with backoff, and the exporter
+                    // must see every throttling answer to adapt its rate: the SDK must not retry.
+                    o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .apiCallTimeout(config.requestTimeout()));
+    if (config.endpoint() != null) {
+      builder.endpointOverride(URI.create(config.endpoint()));
+    }
+    return new Opened(builder.build(), http, assumed);
   }
 
   static Region region(AwsXRayExporterConfig config) {
@@ -101,23 +117,10 @@ final class XRayClients {
       b.proxyConfiguration(
           ProxyConfiguration.builder().endpoint(URI.create(config.proxyAddress())).build());
     }
-    if (config.noVerifySsl()) {
-      b.tlsTrustManagersProvider(() -> new TrustManager[] {new TrustAll()});
-    }
-    return b.build();
-  }
-
-  /** {@code no_verify_ssl}: accepts any server certificate, as the daemon's NoVerifySSL does. */
-  private static final class TrustAll implements X509TrustManager {
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
-    }
+    // no_verify_ssl, like the daemon's NoVerifySSL: any certificate and any host name.
+    return b.buildWithDefaults(
+        AttributeMap.builder()
+            .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, config.noVerifySsl())
+            .build());
   }
 }

@@ -1,6 +1,5 @@
 package io.raybridge.exporter.awsxray;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.raybridge.pipeline.ComponentSettings;
 import io.raybridge.pipeline.util.RateLimitedLogger;
 import java.net.InetAddress;
@@ -8,6 +7,9 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import software.amazon.awssdk.services.xray.model.BackendConnectionErrors;
+import software.amazon.awssdk.services.xray.model.PutTelemetryRecordsRequest;
+import software.amazon.awssdk.services.xray.model.TelemetryRecord;
 
 /**
  * X-Ray self-telemetry as the daemon reports it: counts accumulated over an interval and sent with
@@ -131,31 +133,37 @@ final class XRayTelemetry {
     if (c == null) {
       return;
     }
-    ObjectNode request = XRayApiClient.newObject();
-    ObjectNode record = request.putArray("TelemetryRecords").addObject();
-    record.put("Timestamp", Instant.now().toEpochMilli() / 1000.0);
-    record.put("SegmentsReceivedCount", received.getAndSet(0));
-    record.put("SegmentsSentCount", sent.getAndSet(0));
-    record.put("SegmentsSpilloverCount", spillover.getAndSet(0));
-    record.put("SegmentsRejectedCount", rejected.getAndSet(0));
-    ObjectNode errors = record.putObject("BackendConnectionErrors");
-    errors.put("TimeoutCount", timeout.getAndSet(0));
-    errors.put("ConnectionRefusedCount", refused.getAndSet(0));
-    errors.put("HTTPCode4XXCount", http4xx.getAndSet(0));
-    errors.put("HTTPCode5XXCount", http5xx.getAndSet(0));
-    errors.put("UnknownHostCount", unknownHost.getAndSet(0));
-    errors.put("OtherCount", other.getAndSet(0));
+    BackendConnectionErrors errors =
+        BackendConnectionErrors.builder()
+            .timeoutCount(toInt(timeout.getAndSet(0)))
+            .connectionRefusedCount(toInt(refused.getAndSet(0)))
+            .httpCode4XXCount(toInt(http4xx.getAndSet(0)))
+            .httpCode5XXCount(toInt(http5xx.getAndSet(0)))
+            .unknownHostCount(toInt(unknownHost.getAndSet(0)))
+            .otherCount(toInt(other.getAndSet(0)))
+            .build();
+    TelemetryRecord record =
+        TelemetryRecord.builder()
+            .timestamp(Instant.now())
+            .segmentsReceivedCount(toInt(received.getAndSet(0)))
+            .segmentsSentCount(toInt(sent.getAndSet(0)))
+            .segmentsSpilloverCount(toInt(spillover.getAndSet(0)))
+            .segmentsRejectedCount(toInt(rejected.getAndSet(0)))
+            .backendConnectionErrors(errors)
+            .build();
+    PutTelemetryRecordsRequest.Builder request =
+        PutTelemetryRecordsRequest.builder().telemetryRecords(record);
     if (config.includeMetadata()) {
-      request.put("Hostname", config.hostname() != null ? config.hostname() : localHostName());
+      request.hostname(config.hostname() != null ? config.hostname() : localHostName());
       if (config.instanceId() != null) {
-        request.put("EC2InstanceId", config.instanceId());
+        request.ec2InstanceId(config.instanceId());
       }
       if (resourceArn != null) {
-        request.put("ResourceARN", resourceArn);
+        request.resourceARN(resourceArn);
       }
     }
     try {
-      c.xray().putTelemetryRecords(request);
+      c.xray().putTelemetryRecords(request.build());
     } catch (Exception e) {
       rateLimited.warn(
           "telemetry-failed",
@@ -163,6 +171,11 @@ final class XRayTelemetry {
           settings.id(),
           e.getMessage());
     }
+  }
+
+  /** The API's counts are 32-bit; a count that large in one interval is reported saturated. */
+  private static int toInt(long n) {
+    return (int) Math.min(Integer.MAX_VALUE, n);
   }
 
   private static String localHostName() {

@@ -8,6 +8,7 @@ import io.raybridge.runtime.plugin.ComponentRegistry;
 import io.raybridge.runtime.plugin.ComponentRegistryException;
 import io.raybridge.runtime.plugin.InstalledComponent;
 import io.raybridge.runtime.service.Service;
+import io.raybridge.runtime.telemetry.Logging;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code raybridge} command line: {@code run} (the default when only options are given), {@code
- * validate}, {@code components} and {@code print-config}.
+ * validate}, {@code components}, {@code print-config} and {@code xray-daemon}.
  *
  * <p>Exit codes: 0 success, 1 runtime failure (a component failed to start, a broken plugin), 2
  * invalid configuration or usage.
@@ -95,6 +96,7 @@ public final class Main implements Callable<Integer> {
             .addSubcommand(new ValidateCommand(context))
             .addSubcommand(new ComponentsCommand(context))
             .addSubcommand(new PrintConfigCommand(context))
+            .addSubcommand(new DaemonCommand(context))
             .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
             .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
             .setExecutionExceptionHandler(
@@ -259,6 +261,42 @@ public final class Main implements Callable<Integer> {
         e.renderedLines().forEach(context.err::println);
         return EXIT_USAGE;
       }
+    }
+  }
+
+  /**
+   * {@code xray-daemon}: the X-Ray daemon's flags and cfg.yaml, translated into the equivalent
+   * pipeline and run like any config.
+   */
+  @Command(
+      name = "xray-daemon",
+      description = "Runs the X-Ray daemon's pipeline from the daemon's own flags and cfg.yaml.")
+  static final class DaemonCommand implements Callable<Integer> {
+
+    private final Context context;
+    @Mixin private XRayDaemonCommand daemon;
+    @Mixin private PluginOptions plugins;
+
+    DaemonCommand(Context context) {
+      this.context = context;
+    }
+
+    @Override
+    public Integer call() throws java.io.IOException {
+      String yaml;
+      try {
+        yaml = daemon.toYaml();
+      } catch (IllegalArgumentException e) {
+        context.err.println("raybridge xray-daemon: " + e.getMessage());
+        return EXIT_USAGE;
+      }
+      daemon.logFile().ifPresent(f -> Logging.logToFile(f.toString()));
+      Path file = Files.createTempFile("raybridge-xray-daemon", ".yaml");
+      file.toFile().deleteOnExit();
+      Files.writeString(file, yaml, StandardCharsets.UTF_8);
+      ConfigOptions options = new ConfigOptions();
+      options.files.add(file);
+      return run(context, options, plugins);
     }
   }
 

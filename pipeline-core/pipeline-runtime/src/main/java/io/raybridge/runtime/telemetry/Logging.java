@@ -6,6 +6,8 @@ import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +18,17 @@ public final class Logging {
   private static final String PATTERN =
       "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n";
 
+  private static volatile String logFile;
+
   private Logging() {}
+
+  /**
+   * Sends logs to {@code file} (appending) instead of standard error, from the next {@link
+   * #configure} on; the X-Ray daemon's {@code --log-file}.
+   */
+  public static void logToFile(String file) {
+    logFile = file;
+  }
 
   /**
    * Sets the root level and the console encoding ({@code console} or {@code json}). Does nothing
@@ -42,10 +54,20 @@ public final class Logging {
       pattern.start();
       encoder = pattern;
     }
-    ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+    OutputStreamAppender<ILoggingEvent> appender;
+    String file = logFile;
+    if (file != null) {
+      FileAppender<ILoggingEvent> fileAppender = new FileAppender<>();
+      fileAppender.setFile(file);
+      fileAppender.setAppend(true);
+      appender = fileAppender;
+    } else {
+      ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+      console.setTarget("System.err");
+      appender = console;
+    }
     appender.setContext(context);
-    appender.setName("console");
-    appender.setTarget("System.err");
+    appender.setName("main");
     appender.setEncoder(encoder);
     appender.start();
     root.addAppender(appender);

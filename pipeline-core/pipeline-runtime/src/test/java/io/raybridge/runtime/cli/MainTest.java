@@ -88,6 +88,22 @@ class MainTest {
   }
 
   @Test
+  void xrayDaemonRejectsAnInvalidFlagWithStatusTwo() {
+    assertThat(run("xray-daemon", "-m", "2")).isEqualTo(2);
+    assertThat(err()).startsWith("raybridge xray-daemon: ").contains("buffer");
+    assertThat(ran).isEmpty();
+  }
+
+  @Test
+  void xrayDaemonRunsTheTranslatedPipelineThroughTheNormalLoader() {
+    // The awsxray components are not on this module's classpath, so the translated config is
+    // refused by the loader, naming them: proof that the daemon's pipeline went through it.
+    assertThat(run("xray-daemon", "-n", "eu-west-1", "-b", "127.0.0.1:2999")).isEqualTo(2);
+    assertThat(err()).contains("receivers.awsxray").contains("exporters.awsxray");
+    assertThat(ran).isEmpty();
+  }
+
+  @Test
   void runLoadsTheConfigAndHandsItToTheService() throws IOException {
     Path config = file("ok.yaml", VALID);
 

@@ -89,10 +89,8 @@ final class BatchProcessor extends AbstractProcessor {
     this.logger = settings.logger();
     this.rateLimited =
         new RateLimitedLogger(logger, RateLimitedLogger.DEFAULT_INTERVAL, settings.clock());
-    this.timeoutMillis =
-        config.timeout().toMillis() == 0 && !config.timeout().isZero()
-            ? 1
-            : config.timeout().toMillis();
+    // A positive timeout under a millisecond still means "wait", not "send immediately".
+    this.timeoutMillis = config.timeout().isZero() ? 0 : Math.max(1, config.timeout().toMillis());
     var telemetry = settings.telemetry();
     var meter = telemetry.meter();
     this.attributes = telemetry.attributes();

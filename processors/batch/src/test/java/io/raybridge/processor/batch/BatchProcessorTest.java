@@ -39,6 +39,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Marker;
+import org.slf4j.event.Level;
+import org.slf4j.helpers.LegacyAbstractLogger;
+import org.slf4j.helpers.MessageFormatter;
 
 class BatchProcessorTest {
 
@@ -497,6 +501,82 @@ class BatchProcessorTest {
                 "otelcol_processor_batch_dropped_spans", "reason", "rejected_permanent"))
         .isEqualTo(4);
     assertThat(telemetry.counterValue("otelcol_processor_outgoing_items")).isZero();
+  }
+
+  @Test
+  void downstreamRejectionsAreLoggedAtMostOncePerIntervalWithTheCountInBetween() {
+    List<String> warnings = new CopyOnWriteArrayList<>();
+    BatchProcessor p =
+        new BatchProcessor(
+            TestSettings.builder(ComponentKind.PROCESSOR, "batch")
+                .clock(clock)
+                .logger(new WarningCollector(warnings))
+                .build(),
+            config(2, 0, 0, LONG),
+            FailingConsumer.always(true));
+    created.add(p);
+
+    for (int i = 0; i < 3; i++) {
+      p.consume(spans("svc", 2));
+    }
+    assertThat(warnings)
+        .singleElement()
+        .asString()
+        .startsWith("next consumer rejected a batch of 2 spans (retryable); the spans are dropped");
+
+    clock.advance(Duration.ofSeconds(10));
+    p.consume(spans("svc", 2));
+    assertThat(warnings).hasSize(2);
+    assertThat(warnings.get(1)).contains("(2 similar suppressed)");
+  }
+
+  /** Keeps the formatted WARN lines a component logs. */
+  private static final class WarningCollector extends LegacyAbstractLogger {
+    private static final long serialVersionUID = 1L;
+    private final transient List<String> lines;
+
+    WarningCollector(List<String> lines) {
+      this.name = "batch";
+      this.lines = lines;
+    }
+
+    @Override
+    protected String getFullyQualifiedCallerName() {
+      return null;
+    }
+
+    @Override
+    protected void handleNormalizedLoggingCall(
+        Level level, Marker marker, String msg, Object[] args, Throwable throwable) {
+      if (level == Level.WARN) {
+        lines.add(MessageFormatter.basicArrayFormat(msg, args));
+      }
+    }
+
+    @Override
+    public boolean isTraceEnabled() {
+      return false;
+    }
+
+    @Override
+    public boolean isDebugEnabled() {
+      return false;
+    }
+
+    @Override
+    public boolean isInfoEnabled() {
+      return true;
+    }
+
+    @Override
+    public boolean isWarnEnabled() {
+      return true;
+    }
+
+    @Override
+    public boolean isErrorEnabled() {
+      return true;
+    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.raybridge.receiver.awsxray.AwsXrayReceiverConfig.Mode;
 import io.raybridge.receiver.awsxray.AwsXrayReceiverConfig.ProxyServerConfig;
 import io.raybridge.testing.TracesSink;
+import io.raybridge.testing.xray.FakeXRayApi;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -184,6 +185,53 @@ class ProxySamplingEndpointTest {
                 assertThat(s.authorization()).matches(AUTHORIZATION);
                 assertThat(s.valid()).as("signature of %s", s.path()).isTrue();
               });
+    }
+  }
+
+  @Test
+  void forwardsSignedCallsThatTheSharedFakeXRayApiAccepts() throws Exception {
+    try (FakeXRayApi api = FakeXRayApi.start()) {
+      AwsXrayReceiverConfig config =
+          new AwsXrayReceiverConfig(
+              "127.0.0.1:0",
+              null,
+              null,
+              new ProxyServerConfig(
+                  "127.0.0.1:0",
+                  Mode.PROXY,
+                  api.region(),
+                  null,
+                  api.endpoint().toString(),
+                  null,
+                  true,
+                  null,
+                  null,
+                  null));
+      try (Harness h =
+          Harness.start(
+              config,
+              sink,
+              StaticCredentialsProvider.create(
+                  AwsBasicCredentials.create(api.accessKeyId(), api.secretAccessKey())),
+              DatagramDecoder.DEFAULT_MAX_DATAGRAM_BYTES)) {
+        Http.Reply rules = Http.post(h.tcp(), "/GetSamplingRules", "{}");
+        Http.Reply targets =
+            Http.post(
+                h.tcp(),
+                "/SamplingTargets",
+                "{\"SamplingStatisticsDocuments\":[{\"RuleName\":\"Default\","
+                    + "\"ClientID\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"Timestamp\":1.7e9,"
+                    + "\"RequestCount\":1,\"SampledCount\":1,\"BorrowCount\":0}]}");
+
+        assertThat(rules.status()).isEqualTo(200);
+        assertThat(rules.body().get("SamplingRuleRecords")).isNotEmpty();
+        assertThat(targets.status()).isEqualTo(200);
+        assertThat(api.samplingCalls())
+            .extracting(FakeXRayApi.SamplingCall::path, FakeXRayApi.SamplingCall::signatureValid)
+            .containsExactly(
+                org.assertj.core.groups.Tuple.tuple("/GetSamplingRules", true),
+                org.assertj.core.groups.Tuple.tuple("/SamplingTargets", true));
+      }
     }
   }
 

@@ -97,6 +97,29 @@ class UdpIngestTest {
   }
 
   @Test
+  void acceptsNumberFormatsKeyOrdersAndNullMembersOfDifferentSdks() throws Exception {
+    String exponent =
+        "{\"trace_id\":\""
+            + TRACE
+            + "\",\"start_time\":1.478293361271E9,\"end_time\":1.478293361449E9,"
+            + "\"id\":\"0000000000000a01\",\"name\":\"exponent\"}";
+    String nulls =
+        "{\"name\":\"nulls\",\"id\":\"0000000000000a02\",\"trace_id\":\""
+            + TRACE
+            + "\",\"parent_id\":null,\"start_time\":1478293361,\"end_time\":1478293362,"
+            + "\"aws\":null,\"annotations\":null,\"subsegments\":[]}";
+    try (Harness h = Harness.start(Harness.loopback(), sink)) {
+      h.send(Harness.HEADER + exponent);
+      h.send("{\"format\": \"json\", \"version\": 1}\n" + nulls);
+      sink.awaitSpanCount(2, WAIT);
+      Span e = Spans.named(sink.spans(), "exponent");
+      assertThat(e.getStartTimeUnixNano()).isEqualTo(1_478_293_361_271_000_000L);
+      assertThat(Spans.named(sink.spans(), "nulls").getParentSpanId().isEmpty()).isTrue();
+      assertThat(h.refused()).isZero();
+    }
+  }
+
+  @Test
   void passesOnAnInProgressDocumentAndThenTheCompleteOne() throws Exception {
     String id = "1234567890abcdef";
     try (Harness h = Harness.start(Harness.loopback(), sink)) {
