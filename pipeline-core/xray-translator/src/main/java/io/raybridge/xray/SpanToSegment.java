@@ -165,6 +165,10 @@ public final class SpanToSegment {
     }
     List<Segment> docs = new ArrayList<>(roots.size());
     for (Item r : roots) {
+      if (!r.exact() && isLocalRoot(r.span()) && isOutgoing(r.span())) {
+        localRootPair(r, info, children, docs);
+        continue;
+      }
       Segment doc = build(r, true, info, children, 0);
       docs.add(limitAnnotations(doc));
     }
@@ -179,9 +183,129 @@ public final class SpanToSegment {
     if (it.exact()) {
       return hasKey(s.getAttributesList(), XRayAttributes.TYPE);
     }
-    return isLocalRoot(s)
-        && (s.getKind() == Span.SpanKind.SPAN_KIND_INTERNAL
-            || s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
+    return isLocalRoot(s);
+  }
+
+  private static boolean isOutgoing(Span s) {
+    return s.getKind() == Span.SpanKind.SPAN_KIND_CLIENT
+        || s.getKind() == Span.SpanKind.SPAN_KIND_PRODUCER
+        || s.getKind() == Span.SpanKind.SPAN_KIND_CONSUMER;
+  }
+
+  private static final Set<String> REMOTE_ATTRIBUTES =
+      Set.of("aws.remote.service", "aws.remote.operation", "remoteTarget", "K8s.RemoteNamespace");
+
+  /**
+   * A LOCAL_ROOT CLIENT/PRODUCER/CONSUMER span (XRAY-REFERENCE §5.4) stands for both the service
+   * and its call: a service segment with a derived id {@code S}, and the call as an independent
+   * subsegment whose parent is {@code S}. {@code S} is derived from the span id (not random) so the
+   * output is reproducible.
+   */
+  private void localRootPair(
+      Item it, ResourceInfo info, Map<ByteString, List<Item>> children, List<Segment> docs) {
+    Span span = it.span();
+    ByteString serviceId = ByteString.copyFrom(hexBytes(exceptionId(span, 7777)));
+    boolean consumer = span.getKind() == Span.SpanKind.SPAN_KIND_CONSUMER;
+    // 1. the dependency subsegment
+    Span dependency = span.toBuilder().setParentSpanId(serviceId).build();
+    Segment dep = build(new Item(dependency, false, it.index()), true, info, children, 0);
+    Segment.Builder d = dep.toBuilder().type(Segment.TYPE_SUBSEGMENT).origin(null).service(null);
+    if (dep.namespace() == null) {
+      d.namespace("remote");
+    }
+    String remote = null;
+    for (KeyValue kv : span.getAttributesList()) {
+      if (kv.getKey().equals("aws.remote.service")) {
+        remote = nonEmpty(kv.getValue().getStringValue());
+      }
+    }
+    if (remote != null) {
+      d.name(sanitizeName(trimAwsPrefix(remote, span)));
+    }
+    if (consumer) {
+      d.links(null);
+    }
+    // 2. the service segment
+    Span.Builder svc = span.toBuilder().setSpanId(serviceId).clearAttributes().clearEvents();
+    for (KeyValue kv : span.getAttributesList()) {
+      if (!REMOTE_ATTRIBUTES.contains(kv.getKey())) {
+        svc.addAttributes(kv);
+      }
+    }
+    Segment service =
+        derive(svc.setKind(Span.SpanKind.SPAN_KIND_SERVER).build(), true, info).build();
+    Segment.Builder sb = service.toBuilder().http(null).type(null).namespace(null);
+    for (KeyValue kv : span.getAttributesList()) {
+      if (kv.getKey().equals("aws.local.service") && !kv.getValue().getStringValue().isEmpty()) {
+        sb.name(sanitizeName(kv.getValue().getStringValue()));
+      }
+    }
+    if (service.aws() != null) {
+      Aws a = service.aws();
+      sb.aws(
+          new Aws(
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              a.retries(),
+              a.ec2(),
+              a.ecs(),
+              a.eks(),
+              a.elasticBeanstalk(),
+              a.xray(),
+              a.cloudwatchLogs(),
+              a.extra()));
+    }
+    if (service.metadata() != null) {
+      Map<String, JsonNode> md = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonNode> e : service.metadata().entrySet()) {
+        if (e.getValue() instanceof ObjectNode o) {
+          ObjectNode kept = Json.NODES.objectNode();
+          o.properties()
+              .forEach(
+                  f -> {
+                    if (f.getKey().startsWith("otel.resource.")) {
+                      kept.set(f.getKey(), f.getValue());
+                    }
+                  });
+          md.put(e.getKey(), kept);
+        }
+      }
+      sb.metadata(md);
+    }
+    if (!consumer) {
+      sb.links(null);
+    }
+    sb.error(null).fault(null).throttle(null).cause(null).sql(null).annotations(null);
+    docs.add(limitAnnotations(sb.build()));
+    docs.add(limitAnnotations(d.build()));
+  }
+
+  private static String trimAwsPrefix(String name, Span span) {
+    boolean awsSdk = false;
+    for (KeyValue kv : span.getAttributesList()) {
+      if (kv.getKey().equals("rpc.system")) {
+        awsSdk = "aws-api".equals(kv.getValue().getStringValue());
+      }
+    }
+    if (!awsSdk) {
+      return name;
+    }
+    return name.startsWith("AWS.SDK.")
+        ? name.substring(8)
+        : name.startsWith("AWS::") ? name.substring(5) : name;
+  }
+
+  private static byte[] hexBytes(String hex) {
+    byte[] out = new byte[hex.length() / 2];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (byte) Integer.parseInt(hex, 2 * i, 2 * i + 2, 16);
+    }
+    return out;
   }
 
   private static boolean hasKey(List<KeyValue> attrs, String key) {

@@ -164,10 +164,13 @@ final class GrpcSender {
     if (ch == null) {
       return;
     }
+    // The helper has drained the queue by now: nothing in flight is worth waiting long for.
     ch.shutdown();
     try {
-      if (!ch.awaitTermination(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)) {
+      long waitMillis = Math.max(1, Math.min(timeout.toMillis(), 2_000));
+      if (!ch.awaitTermination(waitMillis, TimeUnit.MILLISECONDS)) {
         ch.shutdownNow();
+        ch.awaitTermination(500, TimeUnit.MILLISECONDS);
       }
     } catch (InterruptedException e) {
       ch.shutdownNow();

@@ -32,10 +32,13 @@ class OtlpGrpcExporterTest {
 
   @AfterEach
   void tearDown() throws Exception {
+    long t0 = System.nanoTime();
     exporters.forEach(e -> e.shutdown(Duration.ofSeconds(5)));
+    long t1 = System.nanoTime();
     for (AutoCloseable c : closeables) {
       c.close();
     }
+    System.out.println("TIMING exporters " + (t1 - t0) / 1_000_000 + " backends " + (System.nanoTime() - t1) / 1_000_000);
   }
 
   private GrpcBackend backend(Certificates tls) throws Exception {
@@ -102,11 +105,10 @@ class OtlpGrpcExporterTest {
   @Test
   void refusesAnUntrustedServerAsRetryable() throws Exception {
     GrpcBackend backend = backend(new Certificates());
-    Exporter e = exporter("endpoint: https://localhost:" + backend.port() + "\ntimeout: 1s");
+    Exporter e = exporter("endpoint: https://127.0.0.1:" + backend.port());
     assertThatThrownBy(() -> e.consume(batch(1)))
         .isInstanceOfSatisfying(
-            ConsumerException.class, ce -> assertThat(ce.isRetryable()).isTrue())
-        .hasMessageContaining("UNAVAILABLE");
+            ConsumerException.class, ce -> assertThat(ce.isRetryable()).isTrue());
     assertThat(backend.calls).isEmpty();
   }
 

@@ -85,6 +85,7 @@ public final class FakeXRayApi implements AutoCloseable {
   private final ConcurrentHashMap<String, AtomicInteger> acceptedById = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Integer> batchSizes = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<String> requestErrors = new ConcurrentLinkedQueue<>();
+  private final Set<String> signedHeaders = ConcurrentHashMap.newKeySet();
   private final ConcurrentLinkedQueue<JsonNode> telemetry = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<SamplingCall> samplingCalls = new ConcurrentLinkedQueue<>();
   private final ConcurrentHashMap<String, String> unprocessedSent = new ConcurrentHashMap<>();
@@ -348,6 +349,14 @@ public final class FakeXRayApi implements AutoCloseable {
     return List.copyOf(requestErrors);
   }
 
+  /**
+   * The names of the headers covered by the signatures verified so far (lower case, as in {@code
+   * SignedHeaders}), over all requests.
+   */
+  public Set<String> signedHeaders() {
+    return Set.copyOf(signedHeaders);
+  }
+
   /** The PutTelemetryRecords request bodies received. */
   public List<JsonNode> telemetryRequests() {
     return List.copyOf(telemetry);
@@ -394,6 +403,9 @@ public final class FakeXRayApi implements AutoCloseable {
                   query == null ? path : path + "?" + query,
                   exchange.getRequestHeaders(),
                   body);
+      if (!countingOnly && signatureProblem.isEmpty()) {
+        signedHeaders.addAll(SigV4Verifier.signedHeaderNames(exchange.getRequestHeaders()));
+      }
       switch (path) {
         case "/TraceSegments" -> putTraceSegments(exchange, body, signatureProblem);
         case "/TelemetryRecords" -> putTelemetryRecords(exchange, body, signatureProblem);

@@ -1,11 +1,14 @@
 package io.raybridge.testing.xray;
 
 import java.net.URI;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +24,11 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 /**
  * Checks a request's SigV4 {@code Authorization} header by signing the same request again with the
  * AWS SDK's signer, the test credentials and the date the client signed at, and comparing.
+ *
+ * <p>The signer takes a request's {@code x-amz-content-sha256} header as the payload hash when it
+ * is present, so that header is first checked against the SHA-256 of the body actually received;
+ * otherwise a changed body under an unchanged header would pass. Unsigned payloads are refused:
+ * over plain HTTP (all the fake speaks) AWS clients always sign the payload.
  */
 final class SigV4Verifier {
 
@@ -81,6 +89,18 @@ final class SigV4Verifier {
     } catch (RuntimeException e) {
       return Optional.of("malformed X-Amz-Date " + amzDate);
     }
+    String contentSha256 = first(headers, "x-amz-content-sha256");
+    if (contentSha256 != null) {
+      String actual = sha256Hex(body);
+      if (!contentSha256.equalsIgnoreCase(actual)) {
+        return Optional.of(
+            "x-amz-content-sha256 "
+                + contentSha256
+                + " does not match the body received (SHA-256 "
+                + actual
+                + ")");
+      }
+    }
     String host = first(headers, "host");
     if (host == null) {
       return Optional.of("missing Host header");
@@ -110,6 +130,21 @@ final class SigV4Verifier {
       return Optional.of("signature mismatch: expected " + expected + " but got " + auth);
     }
     return Optional.empty();
+  }
+
+  /** The names in the {@code SignedHeaders} part of a SigV4 Authorization header; empty if none. */
+  static List<String> signedHeaderNames(Map<String, List<String>> headers) {
+    String auth = first(headers, "authorization");
+    String names = auth == null ? null : part(auth, "SignedHeaders=");
+    return names == null ? List.of() : List.of(names.split(";"));
+  }
+
+  private static String sha256Hex(byte[] body) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
   }
 
   private static String part(String auth, String prefix) {

@@ -55,6 +55,7 @@ class XraySdkParityTest {
             "");
     List<String> disagreements = new ArrayList<>();
     int checked = 0;
+    int sampled = 0;
     for (String host : hosts) {
       for (String method : methods) {
         for (String path : paths) {
@@ -70,6 +71,7 @@ class XraySdkParityTest {
                       0)
                   .sampled();
           checked++;
+          sampled += sdkSampled ? 1 : 0;
           if (sdkSampled != ourSampled) {
             disagreements.add(method + " " + host + path + ": sdk=" + sdkSampled);
           }
@@ -77,6 +79,7 @@ class XraySdkParityTest {
       }
     }
     assertThat(checked).isEqualTo(200);
+    assertThat(sampled).as("requests the SDK sampled").isBetween(20, 180);
     assertThat(disagreements).isEmpty();
   }
 }

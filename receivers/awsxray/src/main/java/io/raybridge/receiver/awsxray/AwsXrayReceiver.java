@@ -18,7 +18,6 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 final class AwsXrayReceiver implements Receiver {
 
   private final ComponentSettings settings;
-  private final AwsXrayReceiverConfig config;
   private final UdpServer udp;
   private final SamplingServer sampling;
   private final LocalSampling local;
@@ -40,7 +39,6 @@ final class AwsXrayReceiver implements Receiver {
       AwsCredentialsProvider credentials,
       int maxDatagramBytes) {
     this.settings = settings;
-    this.config = config;
     this.udp =
         new UdpServer(
             settings, config.endpoint(), config.udpReceiveBufferBytes(), maxDatagramBytes, next);
@@ -78,10 +76,6 @@ final class AwsXrayReceiver implements Receiver {
   /** The TCP address of the sampling endpoint. */
   InetSocketAddress samplingAddress() {
     return sampling.boundAddress();
-  }
-
-  AwsXrayReceiverConfig config() {
-    return config;
   }
 
   @Override

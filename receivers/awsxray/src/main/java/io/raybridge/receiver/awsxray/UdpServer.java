@@ -126,7 +126,7 @@ final class UdpServer {
       Selector selector = Selector.open();
       ch.register(selector, SelectionKey.OP_READ);
       selectors.add(selector);
-      Thread t = settings.threadFactory().newThread(new Reader(selector));
+      Thread t = settings.threadFactory().newThread(new Reader(ch, selector));
       readers.add(t);
       t.start();
     }
@@ -208,6 +208,7 @@ final class UdpServer {
 
   /** One reader thread: drains the socket, decodes, and passes batches on. */
   private final class Reader implements Runnable {
+    private final DatagramChannel ch;
     private final Selector selector;
     private final ByteBuffer buffer = ByteBuffer.allocate(maxDatagramBytes + 1);
     private final List<ResourceSpans> pending = new ArrayList<>();
@@ -215,7 +216,8 @@ final class UdpServer {
     private int pendingDocuments;
     private long flushAtNanos;
 
-    Reader(Selector selector) {
+    Reader(DatagramChannel ch, Selector selector) {
+      this.ch = ch;
       this.selector = selector;
     }
 
@@ -254,7 +256,7 @@ final class UdpServer {
       boolean empty = false;
       while (pendingDocuments < MAX_BATCH_DOCUMENTS) {
         buffer.clear();
-        if (channel.receive(buffer) == null) {
+        if (ch.receive(buffer) == null) {
           empty = true;
           break;
         }

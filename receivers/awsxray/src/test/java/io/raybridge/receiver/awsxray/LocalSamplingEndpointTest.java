@@ -196,6 +196,41 @@ class LocalSamplingEndpointTest {
   }
 
   @Test
+  void udpAndTcpShareOnePortNumberAsTheDaemonsDo() throws Exception {
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    AwsXrayReceiverConfig config =
+        new AwsXrayReceiverConfig(
+            "127.0.0.1:" + port,
+            null,
+            null,
+            new AwsXrayReceiverConfig.ProxyServerConfig(
+                "127.0.0.1:" + port,
+                AwsXrayReceiverConfig.Mode.LOCAL,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                List.of(health()),
+                null));
+    try (Harness h = Harness.start(config, sink)) {
+      assertThat(h.udp().getPort()).isEqualTo(port);
+      assertThat(h.tcp().getPort()).isEqualTo(port);
+      assertThat(Http.post(h.tcp(), "/GetSamplingRules", "{}").status()).isEqualTo(200);
+      h.send(
+          Harness.HEADER
+              + "{\"name\":\"same-port\",\"id\":\"0000000000000b01\","
+              + "\"trace_id\":\"1-5759e988-bd862e3fe1be46a994272793\","
+              + "\"start_time\":1,\"end_time\":2}");
+      sink.awaitSpanCount(1, java.time.Duration.ofSeconds(10));
+    }
+  }
+
+  @Test
   void aMissingRuleFileFailsTheStart(@TempDir Path dir) {
     AwsXrayReceiverConfig config =
         new AwsXrayReceiverConfig(
