@@ -15,24 +15,12 @@ import org.junit.jupiter.api.Test;
 class FileExporterConfigTest {
 
   @Test
-  void bindsEveryKey() {
-    FileExporterConfig c =
-        ConfigFixtures.bind(
-            FileExporterConfig.class,
-            """
-            path: /var/log/raybridge/traces-*.json.zst
-            format: xray_json
-            compression: zstd
-            flush_interval: 200ms
-            group_by:
-              enabled: true
-              resource_attribute: service.name
-              max_open_files: 10
-            sending_queue:
-              num_consumers: 1
-            retry_on_failure:
-              initial_interval: 1s
-            """);
+  void bindsEveryKey() throws Exception {
+    String yaml =
+        new String(
+            FileExporterConfigTest.class.getResourceAsStream("/config.yaml").readAllBytes(),
+            java.nio.charset.StandardCharsets.UTF_8);
+    FileExporterConfig c = ConfigFixtures.bind(FileExporterConfig.class, yaml);
     assertThat(c)
         .isEqualTo(
             new FileExporterConfig(

@@ -294,6 +294,26 @@ class FileExporterTest {
     assertThat(Files.readAllLines(file)).hasSize(batches - 4 * perFile);
   }
 
+  @Test
+  void rotationDeletesBackupsOlderThanMaxDays() throws Exception {
+    Path file = dir.resolve("aged.json");
+    Path ancient = Files.writeString(dir.resolve("aged-2020-01-01T00-00-00.000.json"), "old\n");
+    Path unrelated = Files.writeString(dir.resolve("aged-notes.json"), "keep\n");
+    Exporter e = start("path: " + file + "\nrotation: {max_megabytes: 1, max_days: 1}");
+    Traces big = TraceGenerator.seeded(19).traces(40).spansPerTrace(10).generate();
+    int perFile = (1024 * 1024) / (OtlpJson.encode(big.toRequest()).length + 1);
+    for (int i = 0; i <= perFile; i++) {
+      e.consume(big);
+    }
+    e.shutdown(Duration.ofSeconds(5));
+    assertThat(ancient).doesNotExist();
+    assertThat(unrelated).exists();
+    try (Stream<Path> s = Files.list(dir)) {
+      assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.matches("aged-\\d{4}.*")))
+          .hasSize(1);
+    }
+  }
+
   private static Traces withAttribute(Traces t, String key, String value) {
     List<ResourceSpans> out = new ArrayList<>();
     for (ResourceSpans rs : t.resourceSpans()) {

@@ -32,13 +32,10 @@ class OtlpGrpcExporterTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    long t0 = System.nanoTime();
     exporters.forEach(e -> e.shutdown(Duration.ofSeconds(5)));
-    long t1 = System.nanoTime();
     for (AutoCloseable c : closeables) {
       c.close();
     }
-    System.out.println("TIMING exporters " + (t1 - t0) / 1_000_000 + " backends " + (System.nanoTime() - t1) / 1_000_000);
   }
 
   private GrpcBackend backend(Certificates tls) throws Exception {

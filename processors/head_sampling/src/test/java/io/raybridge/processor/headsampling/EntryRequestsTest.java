@@ -8,7 +8,6 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.raybridge.xray.sampling.SamplingRequest;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EntryRequestsTest {
@@ -65,29 +64,5 @@ class EntryRequestsTest {
     SamplingRequest r = EntryRequests.from(Resource.getDefaultInstance(), span);
     assertThat(r.urlPath()).isEqualTo("/a/b");
     assertThat(r.host()).isEqualTo("shop.example.com");
-    assertThat(EntryRequests.pathOf("http://h.example.com")).isEqualTo("/");
-    assertThat(EntryRequests.hostOf("http://[::1]:80/x")).isEqualTo("[::1]");
-  }
-
-  @Test
-  void mapsCloudPlatformToTheXrayOrigin() {
-    assertThat(EntryRequests.origin(Map.of("cloud.platform", "aws_ec2")))
-        .isEqualTo("AWS::EC2::Instance");
-    assertThat(EntryRequests.origin(Map.of("cloud.platform", "aws_eks")))
-        .isEqualTo("AWS::EKS::Container");
-    assertThat(EntryRequests.origin(Map.of("cloud.platform", "aws_ecs")))
-        .isEqualTo("AWS::ECS::Container");
-    assertThat(
-            EntryRequests.origin(Map.of("cloud.platform", "aws_ecs", "aws.ecs.launchtype", "ec2")))
-        .isEqualTo("AWS::ECS::EC2");
-    assertThat(EntryRequests.origin(Map.of("cloud.platform", "aws_elastic_beanstalk")))
-        .isEqualTo("AWS::ElasticBeanstalk::Environment");
-    assertThat(EntryRequests.origin(Map.of("cloud.platform", "aws_lambda")))
-        .isEqualTo("AWS::Lambda::Function");
-    assertThat(EntryRequests.origin(Map.of("cloud.platform", "aws_app_runner")))
-        .isEqualTo("AWS::AppRunner::Service");
-    assertThat(EntryRequests.origin(Map.of("cloud.provider", "gcp", "cloud.platform", "aws_ec2")))
-        .isNull();
-    assertThat(EntryRequests.origin(Map.of())).isNull();
   }
 }

@@ -7,7 +7,7 @@ import java.util.Arrays;
 /**
  * The resource and scope of a group of buffered spans, encoded: {@code ResourceSpans} without its
  * scope spans, and {@code ScopeSpans} without its spans. Equal headers are shared between traces
- * (see {@link TailSampler}), so that a resource is held once, not once per span.
+ * (see {@link TailSamplingProcessor}), so that a resource is held once, not once per span.
  */
 final class GroupHeader {
 

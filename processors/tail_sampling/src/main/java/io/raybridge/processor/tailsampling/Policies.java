@@ -266,8 +266,8 @@ final class Policies {
   /**
    * The Collector's composite policy: sub-policies in {@code policy_order}; the first that samples
    * owns the trace and keeps it if the trace's spans fit both its share of {@code
-   * max_total_spans_per_second} (its {@code rate_allocation}, or whatever is left of the total
-   * when it has none) and the total for the current second.
+   * max_total_spans_per_second} (its {@code rate_allocation}, or whatever is left of the total when
+   * it has none) and the total for the current second.
    */
   static final class CompositePolicy implements Policy {
     private final List<Policy> order = new ArrayList<>();

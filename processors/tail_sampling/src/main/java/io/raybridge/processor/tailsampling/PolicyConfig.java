@@ -190,8 +190,7 @@ public record PolicyConfig(
       @JsonProperty("rate_allocation") List<RateAllocation> rateAllocation) {
     public Composite {
       policyOrder = policyOrder == null ? List.of() : List.copyOf(policyOrder);
-      compositeSubPolicy =
-          compositeSubPolicy == null ? List.of() : List.copyOf(compositeSubPolicy);
+      compositeSubPolicy = compositeSubPolicy == null ? List.of() : List.copyOf(compositeSubPolicy);
       rateAllocation = rateAllocation == null ? List.of() : List.copyOf(rateAllocation);
     }
 
@@ -308,8 +307,7 @@ public record PolicyConfig(
               s + "threshold_ms",
               "must be >= 0, was " + latency.thresholdMs());
           v.check(
-              latency.upperThresholdMs() == 0
-                  || latency.upperThresholdMs() > latency.thresholdMs(),
+              latency.upperThresholdMs() == 0 || latency.upperThresholdMs() > latency.thresholdMs(),
               s + "upper_threshold_ms",
               "upper_threshold_ms ("
                   + latency.upperThresholdMs()
@@ -332,7 +330,8 @@ public record PolicyConfig(
         StringAttribute a = stringAttribute;
         checkKey(v, s, a.key());
         v.check(!a.values().isEmpty(), s + "values", "must not be empty");
-        v.check(a.cacheMaxSize() >= 0, s + "cache_max_size", "must be >= 0, was " + a.cacheMaxSize());
+        v.check(
+            a.cacheMaxSize() >= 0, s + "cache_max_size", "must be >= 0, was " + a.cacheMaxSize());
         for (int i = 0; i < a.values().size(); i++) {
           String value = a.values().get(i);
           if (value == null) {
@@ -370,9 +369,7 @@ public record PolicyConfig(
           v.add(s + "sampling_percentage", "is required");
         } else {
           v.check(
-              p >= 0 && p <= 100,
-              s + "sampling_percentage",
-              "must be between 0 and 100, was " + p);
+              p >= 0 && p <= 100, s + "sampling_percentage", "must be between 0 and 100, was " + p);
         }
       }
       case RATE_LIMITING -> {
@@ -385,7 +382,9 @@ public record PolicyConfig(
       }
       case SPAN_COUNT -> {
         v.check(
-            spanCount.minSpans() >= 0, s + "min_spans", "must be >= 0, was " + spanCount.minSpans());
+            spanCount.minSpans() >= 0,
+            s + "min_spans",
+            "must be >= 0, was " + spanCount.minSpans());
         v.check(
             spanCount.maxSpans() == 0 || spanCount.maxSpans() >= spanCount.minSpans(),
             s + "max_spans",

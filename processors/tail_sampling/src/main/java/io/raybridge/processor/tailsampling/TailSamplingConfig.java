@@ -74,10 +74,7 @@ public record TailSamplingConfig(
       sampledCacheSize = sampledCacheSize == null ? 0 : sampledCacheSize;
       nonSampledCacheSize = nonSampledCacheSize == null ? 0 : nonSampledCacheSize;
       Violations v = new Violations();
-      v.check(
-          sampledCacheSize >= 0,
-          "sampled_cache_size",
-          "must be >= 0, was " + sampledCacheSize);
+      v.check(sampledCacheSize >= 0, "sampled_cache_size", "must be >= 0, was " + sampledCacheSize);
       v.check(
           nonSampledCacheSize >= 0,
           "non_sampled_cache_size",
@@ -117,7 +114,10 @@ public record TailSamplingConfig(
     v.check(
         maxBufferedBytes >= maxTraceBytes,
         "max_buffered_bytes",
-        "max_buffered_bytes (" + maxBufferedBytes + ") must be >= max_trace_bytes (" + maxTraceBytes
+        "max_buffered_bytes ("
+            + maxBufferedBytes
+            + ") must be >= max_trace_bytes ("
+            + maxTraceBytes
             + ")");
     Set<String> names = new HashSet<>();
     for (int i = 0; i < policies.size(); i++) {

@@ -25,8 +25,8 @@ import java.util.Map;
  * The {@code xray_rule} policy: X-Ray sampling rules applied at the tail. The rule is matched on
  * the trace's entry span (the root, else the first {@code SERVER} or {@code CONSUMER} span), with
  * the request properties the X-Ray samplers derive from OpenTelemetry attributes (XRAY-REFERENCE
- * §4.2). Because the whole trace is known, a matching trace with an error or fault anywhere
- * (status {@code ERROR} or an HTTP status >= 500) is kept when {@code sample_errors} is on, without
+ * §4.2). Because the whole trace is known, a matching trace with an error or fault anywhere (status
+ * {@code ERROR} or an HTTP status >= 500) is kept when {@code sample_errors} is on, without
  * spending the reservoir; otherwise the reservoir is spent first and then {@code fixed_rate} is
  * applied as a threshold on the trace id, as {@code head_sampling} does.
  *

@@ -3,6 +3,7 @@ package io.raybridge.processor.xrayannotations;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.raybridge.pipeline.config.Violations;
 import java.util.List;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -78,8 +79,12 @@ public record AnnotationRule(
   }
 
   public AnnotationRule {
-    services = services == null ? List.of() : List.copyOf(services);
-    spanKinds = spanKinds == null ? List.of() : List.copyOf(spanKinds);
+    boolean emptyService =
+        services != null && services.stream().anyMatch(s -> s == null || s.isEmpty());
+    boolean emptyKind = spanKinds != null && spanKinds.stream().anyMatch(Objects::isNull);
+    services = services == null ? List.of() : services.stream().filter(Objects::nonNull).toList();
+    spanKinds =
+        spanKinds == null ? List.of() : spanKinds.stream().filter(Objects::nonNull).toList();
     from = from == null ? DEFAULT_FROM : from;
     keepAsMetadata = keepAsMetadata == null ? DEFAULT_KEEP_AS_METADATA : keepAsMetadata;
     Violations v = new Violations();
@@ -89,7 +94,8 @@ public record AnnotationRule(
         "",
         selectors == 0
             ? "one of key, key_glob or key_regex is required"
-            : "only one of key, key_glob or key_regex may be set, found " + selectorNames());
+            : "only one of key, key_glob or key_regex may be set, found "
+                + selectorNames(key, keyGlob, keyRegex));
     v.check(key == null || !key.isEmpty(), "key", "must not be empty");
     v.check(keyGlob == null || !keyGlob.isEmpty(), "key_glob", "must not be empty");
     if (keyRegex != null) {
@@ -120,17 +126,12 @@ public record AnnotationRule(
         "cannot be combined with strip_prefix or add_prefix");
     v.check(stripPrefix == null || !stripPrefix.isEmpty(), "strip_prefix", "must not be empty");
     v.check(addPrefix == null || !addPrefix.isEmpty(), "add_prefix", "must not be empty");
-    for (String s : services) {
-      if (s == null || s.isEmpty()) {
-        v.add("services", "must not contain empty names");
-        break;
-      }
-    }
-    v.check(!spanKinds.contains(null), "span_kinds", "must not contain empty kinds");
+    v.check(!emptyService, "services", "must not contain empty names");
+    v.check(!emptyKind, "span_kinds", "must not contain empty kinds");
     v.throwIfAny();
   }
 
-  private String selectorNames() {
+  private static String selectorNames(String key, String keyGlob, String keyRegex) {
     StringBuilder b = new StringBuilder();
     appendName(b, key, "key");
     appendName(b, keyGlob, "key_glob");

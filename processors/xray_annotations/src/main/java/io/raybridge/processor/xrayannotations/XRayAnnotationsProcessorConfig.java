@@ -5,6 +5,7 @@ import io.raybridge.pipeline.config.Violations;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Configuration of the {@code xray_annotations} processor.
@@ -55,7 +56,8 @@ public record XRayAnnotationsProcessorConfig(
   }
 
   public XRayAnnotationsProcessorConfig {
-    rules = rules == null ? List.of() : List.copyOf(rules);
+    boolean emptyRule = rules != null && rules.stream().anyMatch(Objects::isNull);
+    rules = rules == null ? List.of() : rules.stream().filter(Objects::nonNull).toList();
     metadata = metadata == null ? MetadataRouting.defaults() : metadata;
     maxAnnotations = maxAnnotations == null ? DEFAULT_MAX_ANNOTATIONS : maxAnnotations;
     keySanitization = keySanitization == null ? DEFAULT_KEY_SANITIZATION : keySanitization;
@@ -67,13 +69,13 @@ public record XRayAnnotationsProcessorConfig(
         maxAnnotations <= DEFAULT_MAX_ANNOTATIONS,
         "max_annotations",
         "(" + maxAnnotations + ") must be <= 50, the number of annotations X-Ray indexes");
-    v.check(!rules.contains(null), "rules", "must not contain empty rules");
+    v.check(!emptyRule, "rules", "must not contain empty rules");
     // Two rules that can apply to the same span must not write the same annotation key: one
     // of them would silently lose.
     Map<String, Integer> targets = new HashMap<>();
     for (int i = 0; i < rules.size(); i++) {
       AnnotationRule r = rules.get(i);
-      String target = r == null ? null : r.fixedTarget();
+      String target = r.fixedTarget();
       if (target == null) {
         continue;
       }

@@ -1,0 +1,133 @@
+package io.raybridge.processor.tailsampling;
+
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The buffered spans of one undecided trace, held compactly: per resource and scope (a shared
+ * {@link GroupHeader}) one byte array with the spans encoded exactly as the {@code spans} field of
+ * an OTLP {@code ScopeSpans} message. A group is therefore turned back into a {@code ResourceSpans}
+ * by concatenating bytes and parsing once, and a span costs its encoded size plus two or three
+ * bytes of framing, instead of a tree of message objects.
+ *
+ * <p>{@link #heapBytes} estimates what this trace keeps alive: array capacities (not just the used
+ * lengths), headers counted once per group even where they are shared, and a fixed allowance for
+ * this object, its key and its map entry. Not thread-safe: guarded by the processor's lock.
+ */
+final class PendingTrace {
+
+  /** This object, its three small arrays, the {@link TraceKey} and a hash map entry. */
+  static final int TRACE_OVERHEAD = 224;
+
+  /** Per group: the array header of the span bytes and three array slots. */
+  static final int GROUP_OVERHEAD = 32;
+
+  final TraceKey key;
+  final long firstArrivalMillis;
+  long rootArrivalMillis = -1;
+  int spanCount;
+  long heapBytes = TRACE_OVERHEAD;
+  boolean done;
+
+  private GroupHeader[] headers = new GroupHeader[1];
+  private byte[][] data = new byte[1][];
+  private int[] lengths = new int[1];
+  private int groups;
+
+  PendingTrace(TraceKey key, long firstArrivalMillis) {
+    this.key = key;
+    this.firstArrivalMillis = firstArrivalMillis;
+  }
+
+  /**
+   * Appends {@code span} to the group of {@code header}; returns how much {@link #heapBytes} grew.
+   */
+  long append(GroupHeader header, Span span) {
+    int g = group(header);
+    long before = heapBytes;
+    int need = CodedOutputStream.computeMessageSize(ScopeSpans.SPANS_FIELD_NUMBER, span);
+    byte[] buf = data[g];
+    int len = lengths[g];
+    if (buf == null || buf.length - len < need) {
+      // Exact fit for the first spans (a trace often arrives whole), then grow by half.
+      int capacity = buf == null ? need : Math.max(len + need, len + (len >> 1));
+      byte[] grown = buf == null ? new byte[capacity] : Arrays.copyOf(buf, capacity);
+      heapBytes += capacity - (buf == null ? 0 : buf.length);
+      data[g] = buf = grown;
+    }
+    try {
+      CodedOutputStream out = CodedOutputStream.newInstance(buf, len, need);
+      out.writeMessage(ScopeSpans.SPANS_FIELD_NUMBER, span);
+      out.checkNoSpaceLeft();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    lengths[g] = len + need;
+    spanCount++;
+    return heapBytes - before;
+  }
+
+  private int group(GroupHeader header) {
+    for (int i = 0; i < groups; i++) {
+      if (headers[i] == header || headers[i].equals(header)) {
+        return i;
+      }
+    }
+    if (groups == headers.length) {
+      headers = Arrays.copyOf(headers, groups * 2);
+      data = Arrays.copyOf(data, groups * 2);
+      lengths = Arrays.copyOf(lengths, groups * 2);
+    }
+    headers[groups] = header;
+    heapBytes += GROUP_OVERHEAD + header.heapBytes();
+    return groups++;
+  }
+
+  /** The buffered spans as OTLP messages, one {@code ResourceSpans} per group. */
+  List<ResourceSpans> resourceSpans() {
+    List<ResourceSpans> out = new ArrayList<>(groups);
+    for (int g = 0; g < groups; g++) {
+      GroupHeader h = headers[g];
+      int scopeLength = h.scope.length + lengths[g];
+      int total =
+          h.resource.length
+              + CodedOutputStream.computeTagSize(ResourceSpans.SCOPE_SPANS_FIELD_NUMBER)
+              + CodedOutputStream.computeUInt32SizeNoTag(scopeLength)
+              + scopeLength;
+      byte[] bytes = new byte[total];
+      try {
+        CodedOutputStream o = CodedOutputStream.newInstance(bytes);
+        o.writeRawBytes(h.resource);
+        o.writeTag(ResourceSpans.SCOPE_SPANS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        o.writeUInt32NoTag(scopeLength);
+        o.writeRawBytes(h.scope);
+        o.writeRawBytes(data[g], 0, lengths[g]);
+        o.checkNoSpaceLeft();
+        out.add(ResourceSpans.parseFrom(bytes));
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException("buffered spans do not parse", e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return out;
+  }
+
+  /** Lets go of the span bytes once the trace is decided. */
+  void release() {
+    done = true;
+    headers = new GroupHeader[1];
+    data = new byte[1][];
+    lengths = new int[1];
+    groups = 0;
+  }
+}
