@@ -35,6 +35,12 @@ final class CollectorProcess implements AutoCloseable {
 
   /** Starts {@code java -jar raybridge.jar ARGS}, with stdout and stderr in one file. */
   static CollectorProcess start(Path workDir, String... args) throws IOException {
+    return start(workDir, java.util.Map.of(), args);
+  }
+
+  /** As {@link #start(Path, String...)}, with extra environment variables. */
+  static CollectorProcess start(Path workDir, java.util.Map<String, String> env, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx128m");
@@ -42,8 +48,10 @@ final class CollectorProcess implements AutoCloseable {
     command.add(JAR.toAbsolutePath().toString());
     command.addAll(List.of(args));
     Path out = Files.createTempFile(workDir, "collector", ".log");
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(env);
     Process p =
-        new ProcessBuilder(command)
+        builder
             .directory(workDir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(out.toFile())

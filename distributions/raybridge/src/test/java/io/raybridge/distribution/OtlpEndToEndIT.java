@@ -28,8 +28,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's main command, run for real: the distribution jar with the OTLP → debug example,
- * fed by the OpenTelemetry Java SDK over gRPC and HTTP, and by a hand-written OTLP/JSON request.
+ * The README's main command, run for real: the distribution jar with the OTLP → debug example, fed
+ * by the OpenTelemetry Java SDK over gRPC and HTTP, and by a hand-written OTLP/JSON request.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OtlpEndToEndIT {

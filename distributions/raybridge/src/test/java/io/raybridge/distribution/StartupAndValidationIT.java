@@ -31,8 +31,7 @@ class StartupAndValidationIT {
   @ParameterizedTest
   @MethodSource("configExamples")
   void everyConfigExampleIsValid(Path example) throws Exception {
-    CollectorProcess p =
-        CollectorProcess.runToEnd(dir, "validate", "--config", example.toString());
+    CollectorProcess p = CollectorProcess.runToEnd(dir, "validate", "--config", example.toString());
     assertThat(p.exitCode()).as(p.output()).isZero();
     assertThat(p.output()).contains("configuration is valid");
   }

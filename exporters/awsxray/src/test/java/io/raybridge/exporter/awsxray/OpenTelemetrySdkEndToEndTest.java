@@ -173,9 +173,10 @@ class OpenTelemetrySdkEndToEndTest {
             .setAttribute("customer.tier", "silver")
             .startSpan();
     other.end();
+    // Taken before closing: shutting the providers down also clears the in-memory exporter.
+    List<SpanData> spans = recorded.getFinishedSpanItems();
     checkout.close();
     inventory.close();
-    List<SpanData> spans = recorded.getFinishedSpanItems();
     assertThat(spans).hasSize(5);
 
     exporter.consume(overOtlp(spans));

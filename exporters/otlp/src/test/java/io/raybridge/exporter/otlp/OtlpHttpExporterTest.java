@@ -334,6 +334,19 @@ class OtlpHttpExporterTest {
   }
 
   @Test
+  void aRoleArnBuildsAnStsBackedSignerWithoutCallingStsYet() {
+    SigV4Signer signer =
+        SigV4Signer.create(
+            new OtlpHttpExporterConfig.SigV4Config(
+                null, null, "arn:aws:iam::123456789012:role/raybridge"),
+            URI.create("https://xray.eu-central-1.amazonaws.com/v1/traces"),
+            TEST_CREDENTIALS,
+            Clock.systemUTC());
+    assertThat(signer.region()).isEqualTo("eu-central-1");
+    signer.close();
+  }
+
+  @Test
   void theRegionIsTakenFromAnXRayEndpointHost() {
     assertThat(OtlpHttpExporterConfig.SigV4Config.regionOfHost("xray.ap-southeast-2.amazonaws.com"))
         .isEqualTo("ap-southeast-2");

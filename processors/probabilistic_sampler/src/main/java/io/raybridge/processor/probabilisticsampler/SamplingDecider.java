@@ -83,6 +83,11 @@ final class SamplingDecider {
     if (hash >= scaledRate) {
       return DROP;
     }
+    if (state.threshold() > 0) {
+      // Sampled upstream with other randomness: no single (th, rv) pair describes both samplings,
+      // so the upstream record is left as it is rather than overwritten with a wrong one.
+      return new Decision(Verdict.KEEP, null, null);
+    }
     // Expressed as the spec's threshold test (keep when R >= T) on the hash's 14 bits, so that
     // later consistent samplers can use the same randomness.
     long randomness = (long) (HASH_BUCKETS - 1 - hash) << (56 - HASH_BITS);

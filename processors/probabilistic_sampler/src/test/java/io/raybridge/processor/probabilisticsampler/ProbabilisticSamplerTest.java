@@ -85,6 +85,19 @@ class ProbabilisticSamplerTest {
   }
 
   @Test
+  void hashSeedWritesThresholdAndRandomnessButKeepsAnUpstreamThreshold() {
+    TracesSink sink = new TracesSink();
+    Processor p = sampler("sampling_percentage: 100\nmode: hash_seed", sink);
+    p.consume(ShuffledTraces.batch(List.of(span("0123456789abcdef0123456789abcdef", "x=1"))));
+    p.consume(ShuffledTraces.batch(List.of(span("0123456789abcdef0123456789abcdef", "ot=th:8"))));
+    assertThat(sink.spans())
+        .extracting(Span::getTraceState)
+        .satisfiesExactly(
+            s -> assertThat(s).matches("ot=th:0;rv:[0-9a-f]{14},x=1"),
+            s -> assertThat(s).isEqualTo("ot=th:8"));
+  }
+
+  @Test
   void proportionalMultipliesTheUpstreamProbability() {
     TracesSink sink = new TracesSink();
     Processor p = sampler("sampling_percentage: 50\nmode: proportional", sink);
