@@ -1,9 +1,14 @@
 package io.raybridge.exporter.awsxray;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.raybridge.pipeline.ComponentKind;
+import io.raybridge.pipeline.ConsumerException;
 import io.raybridge.pipeline.Traces;
+import io.raybridge.testing.ConfigFixtures;
 import io.raybridge.testing.Poll;
+import io.raybridge.testing.TestSettings;
 import io.raybridge.testing.TestTelemetry;
 import io.raybridge.testing.TraceGenerator;
 import io.raybridge.testing.xray.FakeXRayApi;
@@ -14,6 +19,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /** The exporter against the fake X-Ray API over loopback HTTP, with SigV4 verified per request. */
 class AwsXRayExporterEndToEndTest {
@@ -193,5 +200,59 @@ class AwsXRayExporterEndToEndTest {
     assertThat(request.get("ResourceARN").asText())
         .isEqualTo("arn:aws:ec2:us-west-2:1:instance/i-1");
     assertThat(api.requestErrors()).isEmpty();
+  }
+
+  @Test
+  void rejectsForGoodACallTheApiRefusesWithAClientError() throws Exception {
+    exporter =
+        new AwsXRayExporter(
+            TestSettings.builder(ComponentKind.EXPORTER, "awsxray").telemetry(telemetry).build(),
+            ConfigFixtures.bind(
+                AwsXRayExporterConfig.class,
+                XRayExporterFixture.yaml(api, "sending_queue: {enabled: false}\n")),
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(api.accessKeyId(), "not-the-secret")));
+    exporter.start();
+
+    assertThatThrownBy(() -> exporter.consume(roots(6, 7)))
+        .isInstanceOfSatisfying(
+            ConsumerException.class, e -> assertThat(e.isRetryable()).isFalse());
+
+    assertThat(api.putCalls()).isEqualTo(1);
+    assertThat(api.documents()).isEmpty();
+    assertThat(api.requestErrors()).singleElement().asString().startsWith("signature mismatch");
+    assertThat(
+            telemetry.counterValue(
+                "raybridge_exporter_xray_rejected_segments",
+                "error_code",
+                "InvalidSignatureException"))
+        .isEqualTo(7);
+    assertThat(telemetry.counterValue("raybridge_exporter_xray_backend_errors", "kind", "http_4xx"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void retriesCallsThatOutliveTheRequestTimeout() throws Exception {
+    exporter =
+        XRayExporterFixture.exporter(
+            api, telemetry, "request_timeout: 300ms\nsending_queue: {num_consumers: 1}\n");
+    exporter.start();
+    api.delay(Duration.ofSeconds(1));
+    Traces traces = roots(7, 5);
+
+    exporter.consume(traces);
+    Poll.await(
+        () ->
+            telemetry.counterValue("raybridge_exporter_xray_backend_errors", "kind", "timeout")
+                >= 1,
+        WAIT,
+        () -> "expected a call to time out");
+    api.delay(Duration.ZERO);
+
+    // A timed-out call may still have been stored by the slow API: at least once, never lost.
+    Poll.await(
+        () -> api.acceptedCountsById().keySet().containsAll(XRayExporterFixture.spanIds(traces)),
+        WAIT,
+        () -> "expected every document after the API sped up, got " + api.acceptedCountsById());
   }
 }

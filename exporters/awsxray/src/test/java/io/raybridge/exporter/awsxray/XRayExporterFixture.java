@@ -26,7 +26,8 @@ final class XRayExporterFixture {
         + api.region()
         + "\nendpoint: "
         + api.endpoint()
-        + "\nrequest_timeout: 5s\ntimeout: 5s\n"
+        + "\ntimeout: 5s\n"
+        + (extra.contains("request_timeout:") ? "" : "request_timeout: 5s\n")
         + "retry_on_failure: {initial_interval: 20ms, max_interval: 200ms, max_elapsed_time: 60s}\n"
         + extra;
   }

@@ -75,6 +75,15 @@ public final class RuleMatcher {
     if (text == null) {
       return false;
     }
+    int wildcard = firstWildcard(pattern);
+    if (wildcard < 0) {
+      return pattern.length() == text.length()
+          && pattern.regionMatches(true, 0, text, 0, text.length());
+    }
+    if (wildcard == pattern.length() - 1 && pattern.charAt(wildcard) == '*') {
+      // A literal prefix and a trailing star, the commonest shape ("/payment/*").
+      return text.length() >= wildcard && text.regionMatches(true, 0, pattern, 0, wildcard);
+    }
     // Iterative glob with single-star backtracking: linear in practice, no recursion, no regex.
     int p = 0;
     int t = 0;
@@ -104,6 +113,16 @@ public final class RuleMatcher {
       p++;
     }
     return p == pattern.length();
+  }
+
+  private static int firstWildcard(String pattern) {
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      if (c == '*' || c == '?') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static boolean sameIgnoringCase(char a, char b) {

@@ -17,21 +17,34 @@ import java.util.Objects;
 public final class RuleSampler {
 
   private final SamplingRules rules;
-  private final RuleMatcher matcher;
-  private final Map<String, RuleState> states = new HashMap<>();
+  private final SamplingRule[] ordered;
+  private final RuleState[] states;
+  private final Map<String, Integer> index = new HashMap<>();
 
-  private record RuleState(Reservoir reservoir, long threshold, RuleStatistics statistics) {}
+  /** Per rule: its reservoir, its rate as a threshold, its counts, and its three decisions. */
+  private record RuleState(
+      Reservoir reservoir,
+      long threshold,
+      RuleStatistics statistics,
+      SamplingDecision byReservoir,
+      SamplingDecision byRate,
+      SamplingDecision dropped) {}
 
   public RuleSampler(SamplingRules rules) {
     this.rules = Objects.requireNonNull(rules, "rules");
-    this.matcher = new RuleMatcher(rules);
-    for (SamplingRule r : rules.rules()) {
-      states.put(
-          r.ruleName(),
+    this.ordered = rules.rules().toArray(new SamplingRule[0]);
+    this.states = new RuleState[ordered.length];
+    for (int i = 0; i < ordered.length; i++) {
+      SamplingRule r = ordered[i];
+      states[i] =
           new RuleState(
               new Reservoir(r.reservoirSize()),
               TraceIdThreshold.threshold(r.fixedRate()),
-              new RuleStatistics()));
+              new RuleStatistics(),
+              new SamplingDecision(r, SamplingDecision.Outcome.RESERVOIR),
+              new SamplingDecision(r, SamplingDecision.Outcome.RATE),
+              new SamplingDecision(r, SamplingDecision.Outcome.DROPPED));
+      index.put(r.ruleName(), i);
     }
   }
 
@@ -47,30 +60,41 @@ public final class RuleSampler {
 
   /** Matches {@code request} and decides it for the trace with 56-bit {@code randomness}. */
   public SamplingDecision decide(SamplingRequest request, long randomness, long epochMillis) {
-    return decide(matcher.match(request), randomness, epochMillis);
+    Objects.requireNonNull(request, "request");
+    int last = ordered.length - 1;
+    for (int i = 0; i < last; i++) {
+      if (RuleMatcher.matches(ordered[i], request)) {
+        return decide(states[i], randomness, epochMillis);
+      }
+    }
+    return decide(states[last], randomness, epochMillis);
   }
 
   /** Decides with {@code rule}, which must be one of this sampler's rules. */
   public SamplingDecision decide(SamplingRule rule, long randomness, long epochMillis) {
-    RuleState state = states.get(rule.ruleName());
-    if (state == null) {
+    Integer i = index.get(rule.ruleName());
+    if (i == null) {
       throw new IllegalArgumentException("not a rule of this sampler: " + rule.ruleName());
     }
-    SamplingDecision.Outcome outcome;
+    return decide(states[i], randomness, epochMillis);
+  }
+
+  private static SamplingDecision decide(RuleState state, long randomness, long epochMillis) {
+    SamplingDecision d;
     if (state.reservoir().tryTake(epochMillis)) {
-      outcome = SamplingDecision.Outcome.RESERVOIR;
+      d = state.byReservoir();
     } else if (TraceIdThreshold.passes(randomness, state.threshold())) {
-      outcome = SamplingDecision.Outcome.RATE;
+      d = state.byRate();
     } else {
-      outcome = SamplingDecision.Outcome.DROPPED;
+      d = state.dropped();
     }
-    state.statistics().record(outcome != SamplingDecision.Outcome.DROPPED, false);
-    return new SamplingDecision(rule, outcome);
+    state.statistics().record(d != state.dropped(), false);
+    return d;
   }
 
   /** The statistics of the rule named {@code ruleName}, or null if there is no such rule. */
   public RuleStatistics statistics(String ruleName) {
-    RuleState state = states.get(ruleName);
-    return state == null ? null : state.statistics();
+    Integer i = index.get(ruleName);
+    return i == null ? null : states[i].statistics();
   }
 }
