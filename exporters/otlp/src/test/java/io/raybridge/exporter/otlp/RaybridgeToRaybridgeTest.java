@@ -85,7 +85,10 @@ class RaybridgeToRaybridgeTest {
     "grpc, gzip, false",
     "grpc, none, false",
     "grpc, gzip, true",
+    "grpc, zstd, false",
+    "grpc, zstd, true",
     "http, gzip, false",
+    "http, zstd, false",
     "http, none, false",
     "http, gzip, true",
   })

@@ -230,6 +230,7 @@ final class TailSamplingProcessor extends AbstractProcessor {
               }
               p = new PendingTrace(key, now);
               pending.put(key, p);
+              bufferedBytes += p.heapBytes;
             }
             if (header == null) {
               header = intern(GroupHeader.of(rs, ss));

@@ -52,7 +52,8 @@ class PolicyEngineTest {
   void latencyMeasuresEarliestStartToLatestEnd() {
     PolicyEngine e =
         engine("policies: [{name: slow, type: latency, latency: {threshold_ms: 100}}]");
-    TraceData fast = trace(span(1, 0).setStartTimeUnixNano(0).setEndTimeUnixNano(99_000_000).build());
+    TraceData fast =
+        trace(span(1, 0).setStartTimeUnixNano(0).setEndTimeUnixNano(99_000_000).build());
     TraceData slow =
         trace(
             span(2, 0).setStartTimeUnixNano(0).setEndTimeUnixNano(50_000_000).build(),
@@ -80,7 +81,8 @@ class PolicyEngineTest {
   @Test
   void statusCodeMatchesAnySpan() {
     PolicyEngine e =
-        engine("policies: [{name: errors, type: status_code, status_code: {status_codes: [ERROR]}}]");
+        engine(
+            "policies: [{name: errors, type: status_code, status_code: {status_codes: [ERROR]}}]");
     assertThat(keptBy(e, trace(span(1, 0).build(), span(1, 1).build()))).isNull();
     assertThat(keptBy(e, trace(span(1, 0).build(), span(1, 1).setStatus(error()).build())))
         .isEqualTo("errors");
@@ -144,7 +146,11 @@ class PolicyEngineTest {
     assertThat(
             keptBy(
                 withOther,
-                trace(span(1, 0).addAttributes(str("url.path", "/health")).setStatus(error()).build())))
+                trace(
+                    span(1, 0)
+                        .addAttributes(str("url.path", "/health"))
+                        .setStatus(error())
+                        .build())))
         .isNull();
   }
 
@@ -157,17 +163,24 @@ class PolicyEngineTest {
               - {name: range, type: numeric_attribute,
                  numeric_attribute: {key: http.response.status_code, min_value: 500, max_value: 599}}
             """);
-    assertThat(keptBy(e, trace(span(1, 0).addAttributes(num("http.response.status_code", 500)).build())))
+    assertThat(
+            keptBy(
+                e, trace(span(1, 0).addAttributes(num("http.response.status_code", 500)).build())))
         .isEqualTo("range");
-    assertThat(keptBy(e, trace(span(1, 0).addAttributes(num("http.response.status_code", 599)).build())))
+    assertThat(
+            keptBy(
+                e, trace(span(1, 0).addAttributes(num("http.response.status_code", 599)).build())))
         .isEqualTo("range");
-    assertThat(keptBy(e, trace(span(1, 0).addAttributes(num("http.response.status_code", 404)).build())))
+    assertThat(
+            keptBy(
+                e, trace(span(1, 0).addAttributes(num("http.response.status_code", 404)).build())))
         .isNull();
     PolicyEngine minOnly =
         engine(
             "policies: [{name: big, type: numeric_attribute,"
                 + " numeric_attribute: {key: size, min_value: 10}}]");
-    assertThat(keptBy(minOnly, trace(span(1, 0).addAttributes(num("size", Long.MAX_VALUE)).build())))
+    assertThat(
+            keptBy(minOnly, trace(span(1, 0).addAttributes(num("size", Long.MAX_VALUE)).build())))
         .isEqualTo("big");
     PolicyEngine inverted =
         engine(
@@ -211,7 +224,8 @@ class PolicyEngineTest {
     // 10 % +- 5 standard deviations (sd = sqrt(n p (1-p)) = 42).
     assertThat(kept).isBetween(2000 - 212, 2000 + 212);
     PolicyEngine none =
-        engine("policies: [{name: z, type: probabilistic, probabilistic: {sampling_percentage: 0}}]");
+        engine(
+            "policies: [{name: z, type: probabilistic, probabilistic: {sampling_percentage: 0}}]");
     PolicyEngine all =
         engine(
             "policies: [{name: a, type: probabilistic, probabilistic: {sampling_percentage: 100}}]");
@@ -224,7 +238,8 @@ class PolicyEngineTest {
   @Test
   void probabilisticHashSaltChangesWhichTracesAreKept() {
     PolicyEngine a =
-        engine("policies: [{name: p, type: probabilistic, probabilistic: {sampling_percentage: 50}}]");
+        engine(
+            "policies: [{name: p, type: probabilistic, probabilistic: {sampling_percentage: 50}}]");
     PolicyEngine b =
         engine(
             "policies: [{name: p, type: probabilistic,"
@@ -261,7 +276,10 @@ class PolicyEngineTest {
             keptBy(
                 e,
                 trace(
-                    span(1, 0).build(), span(1, 1).build(), span(1, 2).build(), span(1, 3).build())))
+                    span(1, 0).build(),
+                    span(1, 1).build(),
+                    span(1, 2).build(),
+                    span(1, 3).build())))
         .isNull();
   }
 
@@ -296,7 +314,10 @@ class PolicyEngineTest {
                   not_sub_policy: {name: ok, type: status_code, status_code: {status_codes: [OK, UNSET]}}
             """);
     assertThat(keptBy(e, lasting(150))).isEqualTo("slow-checkout");
-    assertThat(keptBy(e, trace(resource("other"), span(1, 0).setEndTimeUnixNano(500_000_000_000L).build())))
+    assertThat(
+            keptBy(
+                e,
+                trace(resource("other"), span(1, 0).setEndTimeUnixNano(500_000_000_000L).build())))
         .isNull();
     assertThat(keptBy(e, lasting(10))).isNull();
     assertThat(keptBy(e, trace(span(1, 0).setStatus(error()).build()))).isEqualTo("not-ok");
@@ -353,7 +374,9 @@ class PolicyEngineTest {
                     - {name: dbg, type: boolean_attribute, boolean_attribute: {key: debug, value: true}}
             """);
     assertThat(keptBy(e, trace(span(1, 0).build()))).isEqualTo("first");
-    assertThat(telemetry.counterValue("otelcol_processor_tail_sampling_count_traces_sampled", "policy", "second"))
+    assertThat(
+            telemetry.counterValue(
+                "otelcol_processor_tail_sampling_count_traces_sampled", "policy", "second"))
         .isZero();
     assertThat(keptBy(e, trace(span(2, 0).addAttributes(bool("debug", true)).build()))).isNull();
   }
@@ -484,7 +507,11 @@ class PolicyEngineTest {
     assertThat(
             keptBy(
                 e,
-                trace(span(1, 0).addAttributes(str("url.path", "/health")).setStatus(error()).build())))
+                trace(
+                    span(1, 0)
+                        .addAttributes(str("url.path", "/health"))
+                        .setStatus(error())
+                        .build())))
         .isEqualTo("rules");
     assertThat(keptBy(e, trace(span(2, 0).addAttributes(str("url.path", "/pay")).build())))
         .isEqualTo("rules");

@@ -31,7 +31,8 @@ final class TestSpans {
   }
 
   static ByteString spanId(long trace, int index) {
-    return ByteString.copyFrom(ByteBuffer.allocate(8).putInt((int) trace + 1).putInt(index + 1).array());
+    return ByteString.copyFrom(
+        ByteBuffer.allocate(8).putInt((int) trace + 1).putInt(index + 1).array());
   }
 
   /** Span {@code index} of trace {@code trace}; span 0 is the SERVER root, others its children. */
@@ -58,7 +59,10 @@ final class TestSpans {
   }
 
   static KeyValue num(String key, long value) {
-    return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setIntValue(value)).build();
+    return KeyValue.newBuilder()
+        .setKey(key)
+        .setValue(AnyValue.newBuilder().setIntValue(value))
+        .build();
   }
 
   static KeyValue bool(String key, boolean value) {

@@ -299,7 +299,8 @@ class XRayAnnotationsProcessorTest {
             "on_invalid: drop\nrules: [{key_glob: \"v.*\", type: int}]",
             resourceSpans("cart", server("v.list", List.of(1), "v.word", "abc", "v.ok", "3")));
     assertThat(s.annotations()).isEqualTo(annotations("v.ok", new Int(3)));
-    assertThat(s.metadata()).isNull();
+    assertThat(s.metadata())
+        .isEqualTo(Map.of("default", json("{\"otel.resource.service.name\":\"cart\"}")));
     assertThat(
             telemetry.value(
                 XRayAnnotationsProcessorFactory.METRIC_INVALID,
@@ -314,7 +315,7 @@ class XRayAnnotationsProcessorTest {
   void givesTheFirstRuleAnAnnotationKeyTwoAttributesWouldShare() throws Exception {
     Segment s =
         segment(
-            "rules: [{key_glob: \"*.tier\", strip_prefix: a., add_prefix: x.}, {key: x.tier}]",
+            "rules: [{key_glob: \"a.*\", strip_prefix: a., add_prefix: x.}, {key: x.tier}]",
             resourceSpans("cart", server("x.tier", "second", "a.tier", "first")));
     // a.tier becomes x.tier; the attribute x.tier itself moves to metadata under its own key.
     assertThat(s.annotations()).isEqualTo(annotations("x.tier", new Str("first")));

@@ -1,6 +1,9 @@
 package io.raybridge.receiver.otlp;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.grpc.Codec;
+import io.grpc.CompressorRegistry;
+import io.grpc.DecompressorRegistry;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
@@ -57,7 +60,10 @@ final class GrpcServer {
     NettyServerBuilder b =
         NettyServerBuilder.forAddress(Endpoints.resolve(config.endpoint()))
             .executor(executor)
-            .maxInboundMessageSize(config.maxRecvMsgSizeBytes());
+            .maxInboundMessageSize(config.maxRecvMsgSizeBytes())
+            .decompressorRegistry(
+                DecompressorRegistry.getDefaultInstance().with(ZstdCodec.INSTANCE, true))
+            .compressorRegistry(compressors());
     if (config.maxConcurrentStreams() > 0) {
       b.maxConcurrentCallsPerConnection(config.maxConcurrentStreams());
     }
@@ -87,6 +93,13 @@ final class GrpcServer {
     if (!server.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       server.shutdownNow();
     }
+  }
+
+  private static CompressorRegistry compressors() {
+    CompressorRegistry registry = CompressorRegistry.newEmptyInstance();
+    registry.register(new Codec.Gzip());
+    registry.register(ZstdCodec.INSTANCE);
+    return registry;
   }
 
   private static void applyKeepalive(NettyServerBuilder b, OtlpReceiverConfig.Keepalive k) {

@@ -2,6 +2,7 @@ package io.raybridge.receiver.otlp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.luben.zstd.ZstdInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.bootstrap.ServerBootstrap;
@@ -229,13 +230,16 @@ final class HttpServer {
               .get(HttpHeaderNames.CONTENT_ENCODING, "identity")
               .strip()
               .toLowerCase(Locale.ROOT);
-      if (!encoding.equals("identity") && !encoding.equals("gzip") && !encoding.equals("deflate")) {
+      if (!encoding.equals("identity")
+          && !encoding.equals("gzip")
+          && !encoding.equals("deflate")
+          && !encoding.equals("zstd")) {
         respondError(
             ctx,
             req,
             HttpResponseStatus.BAD_REQUEST,
             INVALID_ARGUMENT,
-            "unsupported content encoding '" + encoding + "'; use gzip, deflate or none");
+            "unsupported content encoding '" + encoding + "'; use gzip, zstd, deflate or none");
         return;
       }
       byte[] body = ByteBufUtil.getBytes(req.content());
@@ -436,10 +440,13 @@ final class HttpServer {
       return body;
     }
     long limit = config.maxRequestBodySize();
+    ByteArrayInputStream raw = new ByteArrayInputStream(body);
     try (InputStream in =
-        encoding.equals("gzip")
-            ? new GZIPInputStream(new ByteArrayInputStream(body))
-            : new InflaterInputStream(new ByteArrayInputStream(body))) {
+        switch (encoding) {
+          case "gzip" -> new GZIPInputStream(raw);
+          case "zstd" -> new ZstdInputStream(raw);
+          default -> new InflaterInputStream(raw);
+        }) {
       ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(32, body.length * 4));
       byte[] buf = new byte[16 * 1024];
       long total = 0;
