@@ -52,8 +52,8 @@ final class PendingTrace {
    * Appends {@code span} to the group of {@code header}; returns how much {@link #heapBytes} grew.
    */
   long append(GroupHeader header, Span span) {
-    int g = group(header);
     long before = heapBytes;
+    int g = group(header);
     int need = CodedOutputStream.computeMessageSize(ScopeSpans.SPANS_FIELD_NUMBER, span);
     byte[] buf = data[g];
     int len = lengths[g];

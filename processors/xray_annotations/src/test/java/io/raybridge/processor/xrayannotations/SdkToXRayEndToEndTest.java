@@ -87,8 +87,9 @@ class SdkToXRayEndToEndTest {
       scope.close();
       server.end();
     }
-    provider.close();
+    // Read before closing: closing the provider shuts the in-memory exporter down, which clears it.
     List<ResourceSpans> otlp = TestSpans.fromSdk(recorded.getFinishedSpanItems());
+    provider.close();
 
     JsonNode example =
         new YAMLMapper()
@@ -122,6 +123,8 @@ class SdkToXRayEndToEndTest {
         documents.addAll(SegmentCodec.parse(doc));
       }
     }
+    assertThat(otlp).hasSize(1);
+    assertThat(sink.spanCount()).isEqualTo(2);
     assertThat(documents).hasSize(1);
     Segment segment = documents.get(0);
     Map<String, AnnotationValue> expected = new LinkedHashMap<>();

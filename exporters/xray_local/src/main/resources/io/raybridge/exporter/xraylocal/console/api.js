@@ -52,7 +52,8 @@ export const getTraceSummaries = (startTime, endTime, filterExpression, nextToke
 
 export const batchGetTraces = (traceIds) => call('/Traces', { TraceIds: traceIds });
 
-export const getSamplingRules = () => call('/GetSamplingRules', {});
+export const getSamplingRules = (nextToken) =>
+  call('/GetSamplingRules', nextToken ? { NextToken: nextToken } : {});
 export const createSamplingRule = (rule) => call('/CreateSamplingRule', { SamplingRule: rule });
 export const updateSamplingRule = (update) =>
   call('/UpdateSamplingRule', { SamplingRuleUpdate: update });

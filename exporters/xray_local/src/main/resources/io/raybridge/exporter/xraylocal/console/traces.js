@@ -125,5 +125,3 @@ export async function renderTraces(view, { params, timeRange, stillCurrent }) {
   more.addEventListener('click', () => load(true));
   await load(false);
 }
-
-export { message };
