@@ -1,6 +1,7 @@
 package io.raybridge.benchmarks;
 
 import com.google.protobuf.ByteString;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -14,9 +15,93 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-/** Seeded datasets of PERFORMANCE.md: D2 (realistic OTLP mix) and D4 (X-Ray datagrams). */
-final class Datasets {
+/**
+ * Seeded datasets of PERFORMANCE.md: D1 (collector-testbed shape), D2 (realistic OTLP mix), D3
+ * (large attributes) and D4 (X-Ray datagrams). The same seed and index always give the same bytes,
+ * so the load generator and the sink can build the same data independently.
+ */
+public final class Datasets {
   private Datasets() {}
+
+  /** Spans per request in D1, as in the OpenTelemetry Collector's load-test suite. */
+  public static final int D1_SPANS_PER_REQUEST = 100;
+
+  /** Spans per request in D2. */
+  public static final int D2_SPANS_PER_REQUEST = 512;
+
+  /** Spans per request in D3; each span carries 10 attributes of 1000 bytes. */
+  public static final int D3_SPANS_PER_REQUEST = 20;
+
+  private static final Resource D1_RESOURCE =
+      Resource.newBuilder().addAttributes(kv("service.name", "load-generator")).build();
+
+  /**
+   * D1: one request of {@code spans} testbed-shaped spans (each ≈146 bytes on the wire: trace and
+   * span ids, a fixed name, kind, times and two integer attributes), every span its own trace.
+   *
+   * @param index the request's position in the replay pool; requests differ by index
+   */
+  public static ExportTraceServiceRequest d1(int index, long seed, int spans) {
+    Random r = new Random(seed * 1_000_003L + index);
+    ScopeSpans.Builder scope =
+        ScopeSpans.newBuilder().setScope(InstrumentationScope.newBuilder().setName("load"));
+    long t0 = 1_700_000_000_000_000_000L + index * 1_000_000L;
+    for (int i = 0; i < spans; i++) {
+      long start = t0 + i * 1000L;
+      scope.addSpans(
+          Span.newBuilder()
+              .setTraceId(bytes(r, 16))
+              .setSpanId(bytes(r, 8))
+              .setName("load-generator-span")
+              .setKind(Span.SpanKind.SPAN_KIND_CLIENT)
+              .setStartTimeUnixNano(start)
+              .setEndTimeUnixNano(start + 1_000_000)
+              .addAttributes(kv("load_generator.span_seq_num", (long) index * spans + i + 1_000))
+              .addAttributes(kv("load_generator.trace_seq_num", (long) index * spans + i + 1_000)));
+    }
+    return ExportTraceServiceRequest.newBuilder()
+        .addResourceSpans(ResourceSpans.newBuilder().setResource(D1_RESOURCE).addScopeSpans(scope))
+        .build();
+  }
+
+  /** D2 as a request of {@value #D2_SPANS_PER_REQUEST} spans; requests differ by index. */
+  public static ExportTraceServiceRequest d2Request(int index, long seed) {
+    return ExportTraceServiceRequest.newBuilder()
+        .addResourceSpans(d2(D2_SPANS_PER_REQUEST, seed * 1_000_003L + index))
+        .build();
+  }
+
+  /**
+   * D3: a request of {@value #D3_SPANS_PER_REQUEST} spans, each with 10 string attributes of 1000
+   * bytes (payloads, SQL text, headers as large values are seen in practice).
+   */
+  public static ExportTraceServiceRequest d3(int index, long seed) {
+    Random r = new Random(seed * 1_000_003L + index);
+    ScopeSpans.Builder scope =
+        ScopeSpans.newBuilder().setScope(InstrumentationScope.newBuilder().setName("load"));
+    long t0 = 1_700_000_000_000_000_000L + index * 1_000_000L;
+    byte[] text = new byte[1000];
+    for (int i = 0; i < D3_SPANS_PER_REQUEST; i++) {
+      Span.Builder span =
+          Span.newBuilder()
+              .setTraceId(bytes(r, 16))
+              .setSpanId(bytes(r, 8))
+              .setName("POST /api/upload")
+              .setKind(Span.SpanKind.SPAN_KIND_SERVER)
+              .setStartTimeUnixNano(t0 + i)
+              .setEndTimeUnixNano(t0 + i + 5_000_000);
+      for (int a = 0; a < 10; a++) {
+        for (int k = 0; k < text.length; k++) {
+          text[k] = (byte) ('a' + r.nextInt(26));
+        }
+        span.addAttributes(kv("app.payload." + a, new String(text, StandardCharsets.US_ASCII)));
+      }
+      scope.addSpans(span);
+    }
+    return ExportTraceServiceRequest.newBuilder()
+        .addResourceSpans(ResourceSpans.newBuilder().setResource(D1_RESOURCE).addScopeSpans(scope))
+        .build();
+  }
 
   private static KeyValue kv(String k, String v) {
     return KeyValue.newBuilder()
@@ -40,7 +125,7 @@ final class Datasets {
    * D2: one ResourceSpans of {@code count} spans: traces of 10–50 spans, an HTTP SERVER root and DB
    * CLIENT children, 8 resource attributes, ~5 % errors with an exception event.
    */
-  static ResourceSpans d2(int count, long seed) {
+  public static ResourceSpans d2(int count, long seed) {
     Random r = new Random(seed);
     Resource resource =
         Resource.newBuilder()
@@ -121,7 +206,7 @@ final class Datasets {
   }
 
   /** D4: daemon datagrams, alternating segments (~660 B) and independent subsegments (~350 B). */
-  static List<byte[]> d4(int count, long seed) {
+  public static List<byte[]> d4(int count, long seed) {
     Random r = new Random(seed);
     List<byte[]> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {

@@ -23,10 +23,10 @@ import java.util.function.ObjLongConsumer;
 
 /**
  * The append-only files behind {@code storage.directory}: one newline-delimited file per hour of
- * arrival ({@code documents-20260101-13.ndjson}), each line {@code <epoch millis> <document
- * JSON>}. Lines are written whole and flushed to the operating system after every batch, so a
- * killed process loses at most the batch it was writing; a torn last line is skipped on reload.
- * Files whose hour ended more than the retention ago are deleted.
+ * arrival ({@code documents-20260101-13.ndjson}), each line {@code <epoch millis> <document JSON>}.
+ * Lines are written whole and flushed to the operating system after every batch, so a killed
+ * process loses at most the batch it was writing; a torn last line is skipped on reload. Files
+ * whose hour ended more than the retention ago are deleted.
  *
  * <p>Not thread-safe: the store calls it under its own lock.
  */

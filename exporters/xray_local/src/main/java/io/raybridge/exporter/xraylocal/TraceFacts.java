@@ -11,8 +11,8 @@ import java.util.Map;
  *
  * @param trace the stored trace
  * @param segments the segment documents (not independent subsegments)
- * @param owner for every segment and subsegment id of the trace, the segment document it belongs
- *     to (independent subsegments resolved through their parents)
+ * @param owner for every segment and subsegment id of the trace, the segment document it belongs to
+ *     (independent subsegments resolved through their parents)
  * @param all every segment and subsegment, nested ones included
  * @param root the root segment (no parent), or the earliest segment if none is a root; null for a
  *     trace of subsegments only
@@ -92,7 +92,8 @@ record TraceFacts(
     return a.startTime() != null && (b.startTime() == null || a.startTime() < b.startTime());
   }
 
-  private static void walk(Segment s, Segment owner, Map<String, Segment> owners, List<Segment> all) {
+  private static void walk(
+      Segment s, Segment owner, Map<String, Segment> owners, List<Segment> all) {
     owners.put(s.id(), owner);
     all.add(s);
     for (Segment sub : s.subsegmentList()) {

@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The API's view of a filter expression: parses it (a syntax error becomes the message of an
- * {@code InvalidRequestException}) and matches traces.
+ * The API's view of a filter expression: parses it (a syntax error becomes the message of an {@code
+ * InvalidRequestException}) and matches traces.
  */
 final class TraceFilter {
 

@@ -131,7 +131,8 @@ final class TraceStore {
       docs.add(doc);
     }
     long traceBytes = docs.stream().mapToLong(StoredTrace.Document::bytes).sum();
-    traces.put(s.traceId(), new StoredTrace(s.traceId(), List.copyOf(docs), firstReceived, traceBytes));
+    traces.put(
+        s.traceId(), new StoredTrace(s.traceId(), List.copyOf(docs), firstReceived, traceBytes));
     bytes += traceBytes;
     return true;
   }

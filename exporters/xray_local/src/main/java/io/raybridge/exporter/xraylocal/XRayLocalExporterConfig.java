@@ -108,8 +108,7 @@ public record XRayLocalExporterConfig(
       @JsonProperty("secret_access_key") String secretAccessKey) {
     public Credentials {
       Violations v = new Violations();
-      v.check(
-          accessKeyId != null && !accessKeyId.isBlank(), "access_key_id", "must not be empty");
+      v.check(accessKeyId != null && !accessKeyId.isBlank(), "access_key_id", "must not be empty");
       v.check(
           secretAccessKey != null && !secretAccessKey.isBlank(),
           "secret_access_key",

@@ -3,6 +3,7 @@ package io.raybridge.runtime.telemetry;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.raybridge.pipeline.config.Endpoints;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -67,7 +68,7 @@ public final class TelemetryServer implements AutoCloseable {
 
   private static TelemetryServer start(
       String what, String address, String path, HttpHandler handler) throws IOException {
-    InetSocketAddress bind = HostPort.parse(address);
+    InetSocketAddress bind = Endpoints.resolve(address);
     HttpServer server;
     try {
       server = HttpServer.create(bind, 16);

@@ -21,6 +21,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -85,7 +86,7 @@ final class TailSamplingProcessor extends AbstractProcessor {
     SHUTDOWN;
 
     String label() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -427,7 +428,8 @@ final class TailSamplingProcessor extends AbstractProcessor {
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     if (t != null) {
-      t.shutdownNow();
+      // Let a decision round in progress finish and forward; no new round starts.
+      t.shutdown();
       try {
         t.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {

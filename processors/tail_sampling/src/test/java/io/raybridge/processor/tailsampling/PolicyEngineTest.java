@@ -9,6 +9,7 @@ import static io.raybridge.processor.tailsampling.TestSpans.str;
 import static io.raybridge.processor.tailsampling.TestSpans.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opentelemetry.api.common.Attributes;
 import io.raybridge.pipeline.ComponentId;
 import io.raybridge.pipeline.ComponentKind;
 import io.raybridge.testing.ConfigFixtures;
@@ -351,10 +352,7 @@ class PolicyEngineTest {
     assertThat(
             telemetry.value(
                 "otelcol_processor_tail_sampling_count_traces_sampled",
-                io.opentelemetry.api.common.Attributes.builder()
-                    .put("policy", "no-health")
-                    .put("decision", "dropped")
-                    .build()))
+                Attributes.builder().put("policy", "no-health").put("decision", "dropped").build()))
         .isEqualTo(2);
   }
 

@@ -9,6 +9,7 @@ import static io.raybridge.processor.tailsampling.TestSpans.traceId;
 import static io.raybridge.processor.tailsampling.TestSpans.traces;
 import static io.raybridge.processor.tailsampling.TestSpans.whole;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -23,6 +24,7 @@ import io.raybridge.testing.TestSettings;
 import io.raybridge.testing.TestTelemetry;
 import io.raybridge.testing.TracesSink;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -310,7 +312,7 @@ class TailSamplingProcessorTest {
                 "shutdown"))
         .isEqualTo(2);
     assertThat(telemetry.counterValue("otelcol_processor_tail_sampling_spans_lost")).isZero();
-    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> p.consume(traces(whole(3, 1)))))
+    assertThat(catchThrowable(() -> p.consume(traces(whole(3, 1)))))
         .isInstanceOfSatisfying(ConsumerException.class, e -> assertThat(e.isRetryable()).isTrue());
   }
 
@@ -398,7 +400,7 @@ class TailSamplingProcessorTest {
         p.consume(traces(batch));
         batch = new ArrayList<>();
       }
-      clock.set(java.time.Instant.ofEpochMilli(t0 + e[0]));
+      clock.set(Instant.ofEpochMilli(t0 + e[0]));
       if (e[0] - lastTick >= 100) {
         p.decideDue();
         lastTick = e[0];

@@ -1,6 +1,7 @@
 package io.raybridge.receiver.awsxray;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.raybridge.pipeline.config.Endpoints;
 import io.raybridge.pipeline.config.Violations;
 import io.raybridge.xray.sampling.InvalidSamplingRuleException;
 import io.raybridge.xray.sampling.InvalidSamplingRulesException;

@@ -3,6 +3,7 @@ package io.raybridge.receiver.awsxray;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.raybridge.pipeline.ComponentSettings;
+import io.raybridge.pipeline.config.Endpoints;
 import io.raybridge.pipeline.util.RateLimitedLogger;
 import java.io.IOException;
 import java.io.InputStream;

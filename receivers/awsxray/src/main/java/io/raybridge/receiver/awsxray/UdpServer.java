@@ -7,6 +7,7 @@ import io.raybridge.pipeline.ComponentSettings;
 import io.raybridge.pipeline.ConsumerException;
 import io.raybridge.pipeline.Traces;
 import io.raybridge.pipeline.TracesConsumer;
+import io.raybridge.pipeline.config.Endpoints;
 import io.raybridge.pipeline.receiver.ReceiverObservability;
 import io.raybridge.pipeline.util.RateLimitedLogger;
 import java.io.IOException;

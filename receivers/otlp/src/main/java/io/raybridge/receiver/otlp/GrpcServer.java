@@ -22,6 +22,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
+import io.raybridge.pipeline.config.Endpoints;
 import io.raybridge.pipeline.config.TlsServerConfig;
 import java.io.ByteArrayInputStream;
 import java.io.File;

@@ -40,6 +40,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.raybridge.pipeline.ConsumerException;
+import io.raybridge.pipeline.config.Endpoints;
 import io.raybridge.pipeline.config.TlsServerConfig;
 import io.raybridge.pipeline.otlp.OtlpJson;
 import java.io.ByteArrayInputStream;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.raybridge.pipeline.config.Endpoints;
 import io.raybridge.pipeline.config.TlsServerConfig;
 import io.raybridge.pipeline.config.Violations;
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package io.raybridge.exporter.xraylocal.filter;
 
 /**
- * A filter expression that cannot be parsed, or that names a group that does not exist. The
- * message ends with {@code at <position>} (plus an optional hint), so that it can be shown to the
- * user as is, e.g. {@code unexpected token 'AN' at 17}.
+ * A filter expression that cannot be parsed, or that names a group that does not exist. The message
+ * ends with {@code at <position>} (plus an optional hint), so that it can be shown to the user as
+ * is, e.g. {@code unexpected token 'AN' at 17}.
  */
 public final class FilterSyntaxException extends IllegalArgumentException {
 

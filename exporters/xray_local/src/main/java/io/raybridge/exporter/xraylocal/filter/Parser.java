@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * Recursive-descent parser. Precedence, loosest first: {@code OR}, {@code AND}, {@code NOT}/{@code
- * !}; a predicate ({@code keyword operator value}) is one unit, so {@code !responsetime > 5} negates
- * the whole comparison.
+ * !}; a predicate ({@code keyword operator value}) is one unit, so {@code !responsetime > 5}
+ * negates the whole comparison.
  */
 final class Parser {
 
@@ -235,8 +235,7 @@ final class Parser {
     } else if (v.isWord("true") || v.isWord("false")) {
       value = v.isWord("true");
     } else {
-      throw error(
-          "expected a string, number, true or false after '" + opToken.text() + "'", v);
+      throw error("expected a string, number, true or false after '" + opToken.text() + "'", v);
     }
     return new Expr.AnnotationTest(key, op, new Expr.Literal(value));
   }

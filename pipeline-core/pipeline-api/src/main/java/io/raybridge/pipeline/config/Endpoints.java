@@ -1,15 +1,18 @@
-package io.raybridge.receiver.awsxray;
+package io.raybridge.pipeline.config;
 
-import io.raybridge.pipeline.config.Violations;
 import java.net.InetSocketAddress;
 
-/** Parses {@code host:port} endpoints as the Collector writes them. */
-final class Endpoints {
+/**
+ * Parses {@code host:port} endpoints as the OpenTelemetry Collector writes them: {@code
+ * 127.0.0.1:4317}, {@code [::1]:4317}, or {@code :4317} for every interface. Shared by every
+ * component that listens, so that they accept and reject the same spellings.
+ */
+public final class Endpoints {
 
   private Endpoints() {}
 
   /** Records a violation at {@code key} unless {@code endpoint} parses. */
-  static void check(Violations v, String key, String endpoint) {
+  public static void check(Violations v, String key, String endpoint) {
     try {
       parse(endpoint);
     } catch (IllegalArgumentException e) {
@@ -19,21 +22,21 @@ final class Endpoints {
 
   /**
    * Parses {@code host:port}, {@code [ipv6]:port} or {@code :port} (every interface) into an
-   * unresolved address.
+   * unresolved address; the host is resolved when the server binds.
    */
-  static InetSocketAddress parse(String endpoint) {
+  public static InetSocketAddress parse(String endpoint) {
     int colon = endpoint.lastIndexOf(':');
     if (colon < 0) {
       throw new IllegalArgumentException("must be host:port, was '" + endpoint + "' (no port)");
     }
     String host = endpoint.substring(0, colon);
+    String portText = endpoint.substring(colon + 1);
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     } else if (host.contains(":")) {
       throw new IllegalArgumentException(
           "must be host:port with IPv6 addresses in brackets, was '" + endpoint + "'");
     }
-    String portText = endpoint.substring(colon + 1);
     int port;
     try {
       port = Integer.parseInt(portText);
@@ -51,7 +54,7 @@ final class Endpoints {
   }
 
   /** The address to bind: {@code endpoint} with its host resolved. */
-  static InetSocketAddress resolve(String endpoint) {
+  public static InetSocketAddress resolve(String endpoint) {
     InetSocketAddress a = parse(endpoint);
     return a.isUnresolved() ? new InetSocketAddress(a.getHostString(), a.getPort()) : a;
   }

@@ -1,0 +1,273 @@
+package io.raybridge.benchmarks.load;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCalls;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A mock OTLP/gRPC backend that is cheaper than the collector it measures: it walks each request's
+ * wire bytes with {@link CodedInputStream}, counting spans without building them, and fully parses
+ * only every {@code sampleEvery}-th span to check it against the dataset that was sent (span id
+ * known, same trace id, same name, same encoded length — a span that lost an attribute is shorter),
+ * so a pipeline cannot look fast by dropping or trimming data.
+ *
+ * <p>Run on its own: {@code java -cp benchmarks.jar io.raybridge.benchmarks.load.OtlpSink --port
+ * 4319 --dataset D1 --seed 42 --pool 200}; it prints its counts every second.
+ */
+public final class OtlpSink implements AutoCloseable {
+  private static final int RESOURCE_SPANS = (1 << 3) | 2;
+  private static final int SCOPE_SPANS = (2 << 3) | 2;
+  private static final int SPANS = (2 << 3) | 2;
+  private static final int MAX_PROBLEMS = 10;
+
+  private record Expected(ByteString traceId, String name, int encodedLength) {}
+
+  /**
+   * What the sink has seen.
+   *
+   * @param requests export calls answered
+   * @param spans spans counted
+   * @param checked spans parsed and compared with what was sent
+   * @param mismatches checked spans that differ from what was sent, or that were never sent
+   * @param problems the first few mismatches, described
+   */
+  public record Report(
+      long requests, long spans, long checked, long mismatches, List<String> problems) {}
+
+  private final Map<Long, Expected> expected;
+  private final int sampleEvery;
+  private final Server server;
+  private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong spans = new AtomicLong();
+  private final AtomicLong checked = new AtomicLong();
+  private final AtomicLong mismatches = new AtomicLong();
+  private final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+
+  private OtlpSink(Map<Long, Expected> expected, int sampleEvery, int port) throws IOException {
+    this.expected = expected;
+    this.sampleEvery = Math.max(1, sampleEvery);
+    ServerServiceDefinition service =
+        ServerServiceDefinition.builder("opentelemetry.proto.collector.trace.v1.TraceService")
+            .addMethod(
+                RawOtlp.EXPORT,
+                ServerCalls.asyncUnaryCall(
+                    (byte[] body, io.grpc.stub.StreamObserver<byte[]> reply) -> {
+                      try {
+                        count(body);
+                        reply.onNext(RawOtlp.EMPTY_RESPONSE);
+                        reply.onCompleted();
+                      } catch (IOException e) {
+                        problem("undecodable request: " + e.getMessage());
+                        reply.onError(
+                            io.grpc.Status.INVALID_ARGUMENT
+                                .withDescription(e.getMessage())
+                                .asRuntimeException());
+                      }
+                    }))
+            .build();
+    this.server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+            .maxInboundMessageSize(64 * 1024 * 1024)
+            .addService(service)
+            .build()
+            .start();
+  }
+
+  /**
+   * Starts a sink on loopback.
+   *
+   * @param port the port, 0 for any free one
+   * @param sent the pool the generator replays, to check samples against; {@code null} counts only
+   * @param sampleEvery parse and check one span in this many
+   */
+  public static OtlpSink start(int port, Payloads sent, int sampleEvery) throws IOException {
+    return new OtlpSink(sent == null ? null : expectations(sent), sampleEvery, port);
+  }
+
+  /** The port the sink listens on. */
+  public int port() {
+    return server.getPort();
+  }
+
+  /** Spans counted so far. */
+  public long spans() {
+    return spans.get();
+  }
+
+  /** A snapshot of the counts. */
+  public Report report() {
+    return new Report(
+        requests.get(), spans.get(), checked.get(), mismatches.get(), List.copyOf(problems));
+  }
+
+  @Override
+  public void close() {
+    server.shutdownNow();
+    try {
+      server.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Map<Long, Expected> expectations(Payloads sent) {
+    if (sent.isXRay()) {
+      return null;
+    }
+    Map<Long, Expected> map = new HashMap<>();
+    for (byte[] body : sent.bodies()) {
+      try {
+        for (ResourceSpans rs : ExportTraceServiceRequest.parseFrom(body).getResourceSpansList()) {
+          for (ScopeSpans ss : rs.getScopeSpansList()) {
+            for (Span s : ss.getSpansList()) {
+              map.put(
+                  idOf(s.getSpanId()),
+                  new Expected(s.getTraceId(), s.getName(), s.getSerializedSize()));
+            }
+          }
+        }
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException("the dataset does not decode", e);
+      }
+    }
+    return map;
+  }
+
+  private static long idOf(ByteString spanId) {
+    return spanId.size() == 8 ? spanId.asReadOnlyByteBuffer().getLong() : spanId.hashCode();
+  }
+
+  private void count(byte[] body) throws IOException {
+    requests.incrementAndGet();
+    // Which span of this request to check first rotates with the request count, so every
+    // position in a request is sampled over time.
+    int[] position = {(int) (requests.get() % sampleEvery)};
+    CodedInputStream in = CodedInputStream.newInstance(body);
+    long n = 0;
+    int tag;
+    while ((tag = in.readTag()) != 0) {
+      if (tag == RESOURCE_SPANS) {
+        int limit = in.pushLimit(in.readRawVarint32());
+        n += resourceSpans(in, position);
+        in.popLimit(limit);
+      } else {
+        in.skipField(tag);
+      }
+    }
+    spans.addAndGet(n);
+  }
+
+  private long resourceSpans(CodedInputStream in, int[] position) throws IOException {
+    long n = 0;
+    int tag;
+    while ((tag = in.readTag()) != 0) {
+      if (tag == SCOPE_SPANS) {
+        int limit = in.pushLimit(in.readRawVarint32());
+        n += scopeSpans(in, position);
+        in.popLimit(limit);
+      } else {
+        in.skipField(tag);
+      }
+    }
+    return n;
+  }
+
+  private long scopeSpans(CodedInputStream in, int[] position) throws IOException {
+    long n = 0;
+    int tag;
+    while ((tag = in.readTag()) != 0) {
+      if (tag == SPANS) {
+        int length = in.readRawVarint32();
+        n++;
+        if (expected != null && position[0]++ % sampleEvery == 0) {
+          check(in.readRawBytes(length));
+        } else {
+          in.skipRawBytes(length);
+        }
+      } else {
+        in.skipField(tag);
+      }
+    }
+    return n;
+  }
+
+  private void check(byte[] encoded) throws InvalidProtocolBufferException {
+    checked.incrementAndGet();
+    Span span = Span.parseFrom(encoded);
+    Expected e = expected.get(idOf(span.getSpanId()));
+    String problem = null;
+    if (e == null) {
+      problem = "span " + hex(span.getSpanId()) + " was never sent";
+    } else if (!e.traceId().equals(span.getTraceId())) {
+      problem = "span " + hex(span.getSpanId()) + " arrived with another trace id";
+    } else if (!e.name().equals(span.getName())) {
+      problem = "span " + hex(span.getSpanId()) + " arrived named '" + span.getName() + "'";
+    } else if (e.encodedLength() != encoded.length) {
+      problem =
+          "span "
+              + hex(span.getSpanId())
+              + " arrived with "
+              + encoded.length
+              + " encoded bytes, "
+              + e.encodedLength()
+              + " were sent";
+    }
+    if (problem != null) {
+      mismatches.incrementAndGet();
+      problem(problem);
+    }
+  }
+
+  private void problem(String text) {
+    if (problems.size() < MAX_PROBLEMS) {
+      problems.add(text);
+    }
+  }
+
+  private static String hex(ByteString b) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < b.size(); i++) {
+      sb.append(String.format("%02x", b.byteAt(i)));
+    }
+    return sb.toString();
+  }
+
+  /** Runs a sink until killed; see the class comment for the options. */
+  public static void main(String[] args) throws Exception {
+    Options o = Options.parse(args);
+    Payloads pool =
+        o.has("dataset")
+            ? Payloads.build(o.get("dataset", "D1"), o.getLong("seed", 42), o.getInt("pool", 200))
+            : null;
+    try (OtlpSink sink = start(o.getInt("port", 4319), pool, o.getInt("sample-every", 64))) {
+      System.out.println("listening on 127.0.0.1:" + sink.port());
+      CountDownLatch never = new CountDownLatch(1);
+      List<Long> last = new ArrayList<>(List.of(0L));
+      while (!never.await(1, TimeUnit.SECONDS)) {
+        Report r = sink.report();
+        System.out.printf(
+            "spans=%d (+%d/s) requests=%d checked=%d mismatches=%d%n",
+            r.spans(), r.spans() - last.get(0), r.requests(), r.checked(), r.mismatches());
+        last.set(0, r.spans());
+      }
+    }
+  }
+}

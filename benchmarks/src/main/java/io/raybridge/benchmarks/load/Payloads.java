@@ -1,0 +1,83 @@
+package io.raybridge.benchmarks.load;
+
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.raybridge.benchmarks.Datasets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A replay pool: pre-encoded request bodies (OTLP) or datagrams (X-Ray) of one dataset, built from
+ * a seed, so that sending costs no encoding.
+ *
+ * @param dataset {@code D1}, {@code D1x10} (D1 shape, 10 spans per request), {@code D2}, {@code
+ *     D3} or {@code D4}
+ * @param bodies the encoded requests or datagrams
+ * @param items spans (or segments) in each body
+ */
+public record Payloads(String dataset, List<byte[]> bodies, int[] items) {
+
+  /** Builds the pool of {@code size} bodies for a dataset. */
+  public static Payloads build(String dataset, long seed, int size) {
+    String d = dataset.toUpperCase(Locale.ROOT);
+    List<byte[]> bodies = new ArrayList<>(size);
+    int[] items = new int[size];
+    if (d.equals("D4")) {
+      bodies.addAll(Datasets.d4(size, seed));
+      java.util.Arrays.fill(items, 1);
+      return new Payloads(d, List.copyOf(bodies), items);
+    }
+    for (int i = 0; i < size; i++) {
+      ExportTraceServiceRequest request =
+          switch (d) {
+            case "D1" -> Datasets.d1(i, seed, Datasets.D1_SPANS_PER_REQUEST);
+            case "D1X10" -> Datasets.d1(i, seed, 10);
+            case "D2" -> Datasets.d2Request(i, seed);
+            case "D3" -> Datasets.d3(i, seed);
+            default ->
+                throw new IllegalArgumentException(
+                    "unknown dataset " + dataset + " (D1, D1x10, D2, D3, D4)");
+          };
+      bodies.add(request.toByteArray());
+      items[i] = spanCount(request);
+    }
+    return new Payloads(d, List.copyOf(bodies), items);
+  }
+
+  /** Whether the bodies are X-Ray datagrams rather than OTLP requests. */
+  public boolean isXRay() {
+    return dataset.equals("D4");
+  }
+
+  /** Mean items per body. */
+  public double meanItems() {
+    long sum = 0;
+    for (int n : items) {
+      sum += n;
+    }
+    return (double) sum / items.length;
+  }
+
+  /** Mean encoded bytes per item (span or segment document, with the request's framing). */
+  public double meanBytesPerItem() {
+    long bytes = 0;
+    long n = 0;
+    for (int i = 0; i < items.length; i++) {
+      bytes += bodies.get(i).length;
+      n += items[i];
+    }
+    return (double) bytes / n;
+  }
+
+  private static int spanCount(ExportTraceServiceRequest request) {
+    int n = 0;
+    for (ResourceSpans rs : request.getResourceSpansList()) {
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        n += ss.getSpansCount();
+      }
+    }
+    return n;
+  }
+}
