@@ -21,10 +21,10 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
- * Checks that an API request is SigV4-signed with the configured credentials: the request is
- * signed again with the AWS SDK's own signer at the time and in the region and service the client
- * named, and the two {@code Authorization} headers must be equal. The body's SHA-256 must match
- * {@code x-amz-content-sha256} when the client sent one.
+ * Checks that an API request is SigV4-signed with the configured credentials: the request is signed
+ * again with the AWS SDK's own signer at the time and in the region and service the client named,
+ * and the two {@code Authorization} headers must be equal. The body's SHA-256 must match {@code
+ * x-amz-content-sha256} when the client sent one.
  */
 final class RequestAuthenticator {
 
@@ -44,8 +44,7 @@ final class RequestAuthenticator {
    * @param headers request headers, names in lower case
    * @throws ApiException 403 with AWS's error type when the request is not signed correctly
    */
-  void verify(
-      String method, String pathAndQuery, Map<String, List<String>> headers, byte[] body)
+  void verify(String method, String pathAndQuery, Map<String, List<String>> headers, byte[] body)
       throws ApiException {
     String auth = first(headers, "authorization");
     if (auth == null) {

@@ -20,8 +20,8 @@ import java.util.Map;
 /**
  * Sampling rules (the X-Ray API's CRUD operations, starting with X-Ray's default rule) and {@code
  * GetSamplingTargets} with per-client reservoir quotas from {@link SamplingTargets}. A rule change
- * starts the quota bookkeeping afresh, as clients re-fetch rules after {@code
- * LastRuleModification} moves. Thread-safe.
+ * starts the quota bookkeeping afresh, as clients re-fetch rules after {@code LastRuleModification}
+ * moves. Thread-safe.
  */
 final class SamplingService {
 
@@ -37,7 +37,8 @@ final class SamplingService {
     this.clock = clock;
     Instant now = clock.instant();
     SamplingRule d =
-        SamplingRule.defaultRule(SamplingRule.DEFAULT_RESERVOIR_SIZE, SamplingRule.DEFAULT_FIXED_RATE);
+        SamplingRule.defaultRule(
+            SamplingRule.DEFAULT_RESERVOIR_SIZE, SamplingRule.DEFAULT_FIXED_RATE);
     rules.put(d.ruleName(), new RuleRecord(d, now, now));
     rebuild(now);
   }
@@ -100,8 +101,7 @@ final class SamplingService {
         return r;
       }
     }
-    throw ApiException.invalid(
-        "Sampling rule does not exist: " + (name != null ? name : arn));
+    throw ApiException.invalid("Sampling rule does not exist: " + (name != null ? name : arn));
   }
 
   /** Answers {@code GetSamplingTargets}. */

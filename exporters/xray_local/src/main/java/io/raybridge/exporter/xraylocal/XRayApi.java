@@ -77,27 +77,30 @@ final class XRayApi {
               sampling.delete(
                   SamplingService.text(request, "RuleName"),
                   SamplingService.text(request, "RuleARN")));
-      case "/CreateGroup" -> group(
-          groups.create(
-              SamplingService.text(request, "GroupName"),
-              SamplingService.text(request, "FilterExpression")));
-      case "/UpdateGroup" -> group(
-          groups.update(
-              SamplingService.text(request, "GroupName"),
-              SamplingService.text(request, "GroupARN"),
-              SamplingService.text(request, "FilterExpression")));
-      case "/GetGroup" -> group(
-          groups.find(
-              SamplingService.text(request, "GroupName"),
-              SamplingService.text(request, "GroupARN")));
+      case "/CreateGroup" ->
+          group(
+              groups.create(
+                  SamplingService.text(request, "GroupName"),
+                  SamplingService.text(request, "FilterExpression")));
+      case "/UpdateGroup" ->
+          group(
+              groups.update(
+                  SamplingService.text(request, "GroupName"),
+                  SamplingService.text(request, "GroupARN"),
+                  SamplingService.text(request, "FilterExpression")));
+      case "/GetGroup" ->
+          group(
+              groups.find(
+                  SamplingService.text(request, "GroupName"),
+                  SamplingService.text(request, "GroupARN")));
       case "/Groups" -> groupList();
       case "/DeleteGroup" -> {
         groups.delete(
             SamplingService.text(request, "GroupName"), SamplingService.text(request, "GroupARN"));
         yield MAPPER.createObjectNode();
       }
-      default -> throw new ApiException(
-          404, "UnknownOperationException", "Unknown operation " + path);
+      default ->
+          throw new ApiException(404, "UnknownOperationException", "Unknown operation " + path);
     };
   }
 
@@ -174,7 +177,8 @@ final class XRayApi {
   private JsonNode traceSummaries(JsonNode request) throws ApiException {
     double start = requiredTime(request, "StartTime");
     double end = requiredTime(request, "EndTime");
-    String rangeType = Optional.ofNullable(SamplingService.text(request, "TimeRangeType")).orElse("TraceId");
+    String rangeType =
+        Optional.ofNullable(SamplingService.text(request, "TimeRangeType")).orElse("TraceId");
     if (!Set.of("TraceId", "Event", "Service").contains(rangeType)) {
       throw ApiException.invalid(
           "TimeRangeType must be one of TraceId, Event, Service, was " + rangeType);
@@ -249,7 +253,9 @@ final class XRayApi {
     }
   }
 
-  /** The time embedded in an X-Ray trace id ({@code 1-<8 hex epoch>-...}), else {@code fallback}. */
+  /**
+   * The time embedded in an X-Ray trace id ({@code 1-<8 hex epoch>-...}), else {@code fallback}.
+   */
   static double traceIdTime(String id, double fallback) {
     if (id.length() >= 10 && id.startsWith("1-")) {
       try {

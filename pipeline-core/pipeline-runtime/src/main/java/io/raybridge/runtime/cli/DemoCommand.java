@@ -28,7 +28,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code raybridge demo}: sends the traffic of a small simulated shop over OTLP/gRPC, so that a
@@ -104,6 +107,8 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "Seed of the random traffic, for a repeatable run.")
   Long seed;
 
+  @Spec CommandSpec spec;
+
   private final PrintStream out;
 
   /** A demo that prints its summary to standard output. */
@@ -127,10 +132,12 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (rate < 1 || rate > 10_000) {
-      throw new IllegalArgumentException("--rate (" + rate + ") must be between 1 and 10000");
+      throw new ParameterException(
+          spec.commandLine(), "--rate (" + rate + ") must be between 1 and 10000");
     }
     if (duration.isNegative() || duration.isZero()) {
-      throw new IllegalArgumentException("--duration (" + duration + ") must be positive");
+      throw new ParameterException(
+          spec.commandLine(), "--duration (" + GoDuration.format(duration) + ") must be positive");
     }
     String endpoint = target.contains("://") ? target : "http://" + target;
     out.printf(
@@ -215,6 +222,8 @@ public final class DemoCommand implements Callable<Integer> {
             OtlpGrpcSpanExporter.builder()
                 .setEndpoint(endpoint)
                 .setTimeout(Duration.ofSeconds(5))
+                // A demo's spans are not worth minutes of retries when no collector listens.
+                .setRetryPolicy(null)
                 .build(),
             counters);
     return SdkTracerProvider.builder()
