@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -204,9 +203,7 @@ final class SamplingService {
       Map<String, String> attributes = null;
       if (j.has("Attributes") && j.get("Attributes").isObject()) {
         attributes = new HashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = j.get("Attributes").fields();
-            it.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : j.get("Attributes").properties()) {
           attributes.put(e.getKey(), e.getValue().asText());
         }
       }

@@ -235,7 +235,7 @@ class FilterExpressionTest {
         row("group.name = \"everything\"", "T1", "T2", "T3", "T4", "T5"));
   }
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "[{index}] {0}")
   @MethodSource("matchTable")
   void matchesExactlyTheExpectedTraces(String expression, Set<String> expected) {
     FilterExpression f = FilterExpression.parse(expression);
@@ -317,7 +317,7 @@ class FilterExpressionTest {
         Arguments.of("group.arn = \"nope\"", "invalid group ARN \"nope\" at 12", 12));
   }
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "[{index}] {0}")
   @MethodSource("syntaxErrors")
   void rejectsMalformedExpressionWithPositionedMessage(
       String expression, String message, int position) {
@@ -346,7 +346,7 @@ class FilterExpressionTest {
    * X-Ray answers a reference to a missing group with an InvalidRequestException; here the same
    * {@link FilterSyntaxException} as for malformed text is thrown when the trace is evaluated.
    */
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "[{index}] {0}")
   @MethodSource("groupErrors")
   void rejectsUnknownOrBrokenGroupWhenEvaluating(String expression, String message) {
     FilterExpression f = FilterExpression.parse(expression);
@@ -378,7 +378,7 @@ class FilterExpressionTest {
         Arguments.of("GROUP.NAME = \"slow\"", "group.name = \"slow\""));
   }
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "[{index}] {0}")
   @MethodSource("normalizedForms")
   void printsTheNormalizedExpression(String expression, String normalized) {
     assertThat(FilterExpression.parse(expression)).hasToString(normalized);
