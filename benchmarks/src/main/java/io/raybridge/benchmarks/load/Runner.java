@@ -1,0 +1,973 @@
+package io.raybridge.benchmarks.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.raybridge.benchmarks.load.Workloads.Workload;
+import io.raybridge.pipeline.otlp.OtlpJson;
+import io.raybridge.testing.xray.FakeXRayApi;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs one workload of PERFORMANCE.md end to end: writes the collector configuration, starts
+ * Raybridge as a separate JVM with stated flags, starts the mock backend and the {@link
+ * LoadGenerator} (its own process), warms up, samples the collector's CPU and RSS from {@code
+ * /proc} during the measured window, checks what arrived against what was sent, repeats, and
+ * writes a JSON result and a Markdown table row.
+ *
+ * <pre>
+ * benchmarks/run.sh W1 [--runs 3] [--warmup 30s] [--duration 60s] [--rate 10000] [--smoke]
+ * </pre>
+ *
+ * Other options: {@code --jar} (the distribution jar), {@code --out} (result directory), {@code
+ * --jvm-flags "..."} (the collector's JVM flags), {@code --protocol grpc|http}, {@code --seed}.
+ */
+public final class Runner {
+  /** The distribution launcher's defaults (bin/raybridge), so the shipped setup is measured. */
+  static final String DEFAULT_JVM_FLAGS =
+      "-XX:+UseSerialGC -Xms32m -Xmx256m -XX:+ExitOnOutOfMemoryError";
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final long CLOCK_TICKS = clockTicks();
+
+  /**
+   * What to run.
+   *
+   * @param workload the workload
+   * @param warmup warm-up before measuring
+   * @param duration measured window
+   * @param runs repetitions
+   * @param rate items per second (overrides the workload's)
+   * @param smoke short mode for CI; results are labelled as such
+   * @param jar the distribution's shaded jar
+   * @param out where result files go
+   * @param jvmFlags the collector's JVM flags
+   * @param protocol the OTLP protocol the generator uses (grpc or http)
+   * @param seed the dataset seed
+   */
+  record Settings(
+      Workload workload,
+      Duration warmup,
+      Duration duration,
+      int runs,
+      double rate,
+      boolean smoke,
+      Path jar,
+      Path out,
+      List<String> jvmFlags,
+      String protocol,
+      long seed) {
+
+    static Settings parse(String[] args) {
+      Options o = Options.parse(args);
+      if (o.positional().isEmpty()) {
+        throw new IllegalArgumentException("usage: run.sh W1..W12 [options]");
+      }
+      Workload w = Workloads.byId(o.positional().get(0));
+      boolean smoke = o.flag("smoke");
+      return new Settings(
+          w,
+          o.getDuration("warmup", smoke ? Duration.ofSeconds(2) : Duration.ofSeconds(30)),
+          o.getDuration("duration", smoke ? Duration.ofSeconds(4) : Duration.ofSeconds(60)),
+          o.getInt("runs", smoke ? 1 : 3),
+          o.getDouble("rate", w.rate()),
+          smoke,
+          Paths.get(o.get("jar", "distributions/raybridge/target/raybridge.jar")),
+          Paths.get(o.get("out", "benchmarks/target/results")),
+          List.of(o.get("jvm-flags", DEFAULT_JVM_FLAGS).trim().split("\\s+")),
+          o.get("protocol", w.protocol()),
+          o.getLong("seed", 42));
+    }
+  }
+
+  private Runner() {}
+
+  /** Runs the workload named by the first argument; exits 1 if a run's data did not check out. */
+  public static void main(String[] args) throws Exception {
+    Settings s = Settings.parse(args);
+    Map<String, Object> result = run(s);
+    System.out.println(result.get("markdown_row"));
+    System.out.println("result: " + result.get("file"));
+    System.exit(Boolean.TRUE.equals(result.get("verified")) ? 0 : 1);
+  }
+
+  /** Runs all repetitions and writes the result files; returns the result document. */
+  static Map<String, Object> run(Settings s) throws Exception {
+    Workload w = s.workload();
+    if (w.jmh() != null && w.variants().isEmpty()) {
+      return jmh(s);
+    }
+    if (w.variants().isEmpty()) {
+      throw new IllegalArgumentException(
+          w.id() + " has no end-to-end run yet; see benchmarks/README.md");
+    }
+    Files.createDirectories(s.out());
+    List<Map<String, Object>> runs = new ArrayList<>();
+    boolean verified = true;
+    for (int i = 0; i < s.runs(); i++) {
+      Map<String, Object> run = new LinkedHashMap<>();
+      for (String variant : w.variants()) {
+        Map<String, Object> v = runVariant(s, variant, i);
+        run.put(variant, v);
+        verified &= Boolean.TRUE.equals(v.get("verified"));
+      }
+      run.put(w.metric(), metric(w, run));
+      runs.add(run);
+      System.out.printf("%s run %d: %s = %s%n", w.id(), i + 1, w.metric(), run.get(w.metric()));
+    }
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("workload", w.id());
+    doc.put("title", w.title());
+    doc.put("mode", s.smoke() ? "smoke" : "full");
+    doc.put("date", Instant.now().toString());
+    doc.put("commit", commit());
+    doc.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    doc.put("collector_jvm_flags", String.join(" ", s.jvmFlags()));
+    doc.put("heap", flag(s.jvmFlags(), "-Xmx", "JVM default"));
+    doc.put("gc", gc(s.jvmFlags()));
+    doc.put("dataset", w.dataset());
+    doc.put("protocol", s.protocol());
+    doc.put("rate", s.rate());
+    doc.put("warmup_seconds", s.warmup().toMillis() / 1e3);
+    doc.put("duration_seconds", s.duration().toMillis() / 1e3);
+    doc.put("runs", runs);
+    double median = median(runs, w.metric());
+    doc.put("median_" + w.metric(), median);
+    doc.put("target", w.target());
+    doc.put("anchor", w.anchor());
+    doc.put("ratio_to_anchor", Double.isNaN(w.anchorValue()) ? null : median / w.anchorValue());
+    doc.put("verified", verified);
+    String stamp = Instant.now().toString().replace(":", "").replace(".", "");
+    Path file = s.out().resolve(w.id() + "-" + stamp + ".json");
+    doc.put("file", file.toString());
+    doc.put("markdown_row", markdownRow(s, doc, median));
+    Files.writeString(file, JSON.writeValueAsString(doc));
+    Files.writeString(
+        s.out().resolve(w.id() + "-" + stamp + ".md"),
+        "| id | target | anchor | measured (median of "
+            + runs.size()
+            + ") | ratio | date / commit / JVM / flags |\n|---|---|---|---|---|---|\n"
+            + doc.get("markdown_row")
+            + "\n");
+    return doc;
+  }
+
+  private static String markdownRow(Settings s, Map<String, Object> doc, double median) {
+    Workload w = s.workload();
+    String ratio =
+        Double.isNaN(w.anchorValue()) ? "—" : String.format("%.2f×", median / w.anchorValue());
+    return String.format(
+        "| %s | %s | %s | %.2f %s (%s; %s) | %s | %s, %s, %s, `%s` |",
+        w.id(),
+        w.target(),
+        w.anchor(),
+        median,
+        w.unit(),
+        w.metric(),
+        s.smoke() ? "smoke mode, machine under load" : "median of " + s.runs(),
+        ratio,
+        doc.get("date").toString().substring(0, 10),
+        doc.get("commit"),
+        doc.get("jvm"),
+        doc.get("collector_jvm_flags"));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // One variant of one run
+  // ------------------------------------------------------------------------------------------
+
+  private static Map<String, Object> runVariant(Settings s, String variant, int run)
+      throws Exception {
+    Workload w = s.workload();
+    Path dir = Files.createDirectories(s.out().resolve("work").resolve(w.id() + "-" + variant));
+    Payloads pool = Payloads.build(w.dataset(), s.seed(), poolSize(w.dataset()));
+    int grpcPort = freePort();
+    int httpPort = freePort();
+    int udpPort = freePort();
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("variant", variant);
+    try (Backend backend = Backend.start(variant, pool, dir)) {
+      String receiverTarget =
+          "127.0.0.1:" + (s.protocol().equals("http") ? httpPort : grpcPort);
+      if (variant.equals("baseline")) {
+        // Generator straight to the sink, in the same run, for W9's comparison.
+        Map<String, Object> gen = generate(s, pool, "127.0.0.1:" + backend.port(), null, r);
+        return finish(r, gen, backend, pool);
+      }
+      Path config = dir.resolve("config.yaml");
+      Files.writeString(config, config(variant, grpcPort, httpPort, udpPort, backend, dir));
+      Path log = dir.resolve("collector-" + (run + 1) + ".log");
+      Process collector = startCollector(s, config, log, backend);
+      try {
+        awaitPort(collector, variant.equals("xray") ? udpPort : grpcPort, log);
+        ProcSampler sampler = new ProcSampler(collector.pid(), s.smoke() ? 250 : 1000);
+        Map<String, Object> gen;
+        if (w.protocol().equals("none")) {
+          Thread.sleep(s.warmup().toMillis());
+          sampler.start();
+          Thread.sleep(s.duration().toMillis());
+          sampler.stop();
+          gen = Map.of("sent", 0L, "ok", 0L, "refused", 0L, "failed", 0L);
+        } else {
+          String target = variant.equals("xray") ? "127.0.0.1:" + udpPort : receiverTarget;
+          gen = generate(s, pool, target, sampler, r);
+        }
+        r.putAll(sampler.summary());
+        drain(backend, gen);
+        stop(collector);
+        r.put("collector_exit", collector.exitValue());
+        return finish(r, gen, backend, pool);
+      } finally {
+        if (collector.isAlive()) {
+          collector.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+      }
+    }
+  }
+
+  private static Map<String, Object> finish(
+      Map<String, Object> r, Map<String, Object> gen, Backend backend, Payloads pool) {
+    long sent = ((Number) gen.get("sent")).longValue();
+    long accepted = ((Number) gen.get("ok")).longValue();
+    long received = backend.received();
+    r.put("sent", sent);
+    r.put("accepted", accepted);
+    r.put("refused", gen.get("refused"));
+    r.put("failed", gen.get("failed"));
+    r.put("received", received);
+    r.put("dropped", backend.expectsAll() ? accepted - received : null);
+    r.put("checked", backend.checked());
+    r.put("mismatches", backend.mismatches());
+    r.put("problems", backend.problems());
+    r.put("generator", gen);
+    boolean ok =
+        backend.mismatches() == 0
+            && (!backend.expectsAll() || (received == accepted && accepted == sent));
+    if (backend.expectsSample()) {
+      // Sampling at 10 %: nothing invented, about a tenth kept.
+      ok = backend.mismatches() == 0 && received <= accepted;
+    }
+    r.put("verified", ok);
+    if (r.containsKey("cpu_avg_pct") && gen.containsKey("achieved_rate")) {
+      double cpu = (Double) r.get("cpu_avg_pct");
+      double rate = ((Number) gen.get("achieved_rate")).doubleValue();
+      r.put("items_per_core", cpu > 0 ? rate / (cpu / 100) : null);
+    }
+    return r;
+  }
+
+  private static Object metric(Workload w, Map<String, Object> run) {
+    Map<String, Object> first = variant(run, w.variants().get(0));
+    switch (w.metric()) {
+      case "batching_saving_pct" -> {
+        double on = (Double) variant(run, "batch").get("cpu_avg_pct");
+        double off = (Double) variant(run, "nobatch").get("cpu_avg_pct");
+        return off > 0 ? 100 * (1 - on / off) : null;
+      }
+      case "added_p99_ms" -> {
+        return p99(variant(run, "nobatch")) - p99(variant(run, "baseline"));
+      }
+      case "spans_per_core" -> {
+        if (w.id().equals("W2")) {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> gen = (Map<String, Object>) first.get("generator");
+          double saturation = ((Number) gen.get("saturation_rate")).doubleValue();
+          double cpuMax = (Double) first.get("cpu_max_pct");
+          return cpuMax > 0 ? saturation / (cpuMax / 100) : null;
+        }
+        return first.get("items_per_core");
+      }
+      default -> {
+        return first.get(w.metric());
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> variant(Map<String, Object> run, String name) {
+    return (Map<String, Object>) run.get(name);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static double p99(Map<String, Object> v) {
+    Map<String, Object> gen = (Map<String, Object>) v.get("generator");
+    return ((Number) ((Map<String, Object>) gen.get("latency")).get("p99_ms")).doubleValue();
+  }
+
+  private static double median(List<Map<String, Object>> runs, String metric) {
+    double[] values =
+        runs.stream()
+            .map(r -> r.get(metric))
+            .filter(v -> v instanceof Number)
+            .mapToDouble(v -> ((Number) v).doubleValue())
+            .sorted()
+            .toArray();
+    if (values.length == 0) {
+      return Double.NaN;
+    }
+    return values.length % 2 == 1
+        ? values[values.length / 2]
+        : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
+  }
+
+  private static int poolSize(String dataset) {
+    return switch (dataset) {
+      case "D2" -> 40;
+      case "D3" -> 50;
+      case "D4" -> 4096;
+      default -> 200;
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Collector configuration and process
+  // ------------------------------------------------------------------------------------------
+
+  static String config(
+      String variant, int grpcPort, int httpPort, int udpPort, Backend backend, Path dir) {
+    String otlpReceiver =
+        "receivers:\n"
+            + "  otlp:\n"
+            + "    protocols:\n"
+            + "      grpc:\n"
+            + "        endpoint: 127.0.0.1:"
+            + grpcPort
+            + "\n"
+            + "      http:\n"
+            + "        endpoint: 127.0.0.1:"
+            + httpPort
+            + "\n";
+    String otlpExporter =
+        "exporters:\n"
+            + "  otlp:\n"
+            + "    endpoint: 127.0.0.1:"
+            + backend.port()
+            + "\n"
+            + "    tls:\n"
+            + "      insecure: true\n";
+    String telemetry =
+        "  telemetry:\n"
+            + "    metrics:\n"
+            + "      address: 127.0.0.1:0\n"
+            + "    health:\n"
+            + "      enabled: false\n";
+    return switch (variant) {
+      case "batch" ->
+          otlpReceiver
+              + "processors:\n  batch: {}\n"
+              + otlpExporter
+              + "service:\n"
+              + telemetry
+              + pipeline("otlp", "batch", "otlp");
+      case "nobatch" ->
+          otlpReceiver + otlpExporter + "service:\n" + telemetry + pipeline("otlp", "", "otlp");
+      case "sampling" ->
+          otlpReceiver
+              + "processors:\n  probabilistic_sampler:\n    sampling_percentage: 10\n  batch: {}\n"
+              + otlpExporter
+              + "service:\n"
+              + telemetry
+              + pipeline("otlp", "probabilistic_sampler, batch", "otlp");
+      case "backend_down" ->
+          otlpReceiver
+              + "processors:\n"
+              + "  memory_limiter:\n"
+              + "    check_interval: 1s\n"
+              + "    limit_mib: 64\n"
+              + "    spike_limit_mib: 16\n"
+              + "  batch: {}\n"
+              + otlpExporter
+              + "service:\n"
+              + telemetry
+              + pipeline("otlp", "memory_limiter, batch", "otlp");
+      case "otlp_json", "otlp_proto" ->
+          otlpReceiver
+              + "processors:\n  batch: {}\n"
+              + "exporters:\n"
+              + "  file:\n"
+              + "    path: "
+              + dir.resolve(variant.equals("otlp_json") ? "traces.json" : "traces.pb")
+              + "\n"
+              + "    format: "
+              + variant
+              + "\n"
+              + "service:\n"
+              + telemetry
+              + pipeline("otlp", "batch", "file");
+      case "xray" ->
+          "receivers:\n"
+              + "  awsxray:\n"
+              + "    endpoint: 127.0.0.1:"
+              + udpPort
+              + "\n"
+              + "    proxy_server:\n"
+              + "      endpoint: 127.0.0.1:"
+              + udpPort
+              + "\n"
+              + "      mode: local\n"
+              + "processors:\n"
+              + "  batch:\n"
+              + "    send_batch_size: 50\n"
+              + "    timeout: 1s\n"
+              + "exporters:\n"
+              + "  awsxray:\n"
+              + "    region: "
+              + FakeXRayApi.DEFAULT_REGION
+              + "\n"
+              + "    endpoint: http://127.0.0.1:"
+              + backend.port()
+              + "\n"
+              + "    local_mode: true\n"
+              + "service:\n"
+              + telemetry
+              + pipeline("awsxray", "batch", "awsxray");
+      default -> throw new IllegalArgumentException("unknown variant " + variant);
+    };
+  }
+
+  private static String pipeline(String receiver, String processors, String exporter) {
+    return "  pipelines:\n"
+        + "    traces:\n"
+        + "      receivers: ["
+        + receiver
+        + "]\n"
+        + (processors.isEmpty() ? "" : "      processors: [" + processors + "]\n")
+        + "      exporters: ["
+        + exporter
+        + "]\n";
+  }
+
+  private static Process startCollector(Settings s, Path config, Path log, Backend backend)
+      throws IOException {
+    if (!Files.isRegularFile(s.jar())) {
+      throw new IllegalStateException(
+          "the distribution jar "
+              + s.jar()
+              + " is missing; build it with ./mvnw -B -q package -pl distributions/raybridge -am"
+              + " -DskipTests");
+    }
+    List<String> cmd = new ArrayList<>();
+    cmd.add(javaBinary());
+    cmd.addAll(s.jvmFlags());
+    cmd.addAll(List.of("-jar", s.jar().toString(), "run", "--config", config.toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.redirectOutput(log.toFile());
+    Map<String, String> env = pb.environment();
+    env.put("AWS_ACCESS_KEY_ID", FakeXRayApi.DEFAULT_ACCESS_KEY_ID);
+    env.put("AWS_SECRET_ACCESS_KEY", FakeXRayApi.DEFAULT_SECRET_ACCESS_KEY);
+    env.put("AWS_REGION", FakeXRayApi.DEFAULT_REGION);
+    env.put("AWS_EC2_METADATA_DISABLED", "true");
+    env.remove("AWS_SESSION_TOKEN");
+    env.remove("AWS_PROFILE");
+    return pb.start();
+  }
+
+  private static void awaitPort(Process collector, int port, Path log) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (System.nanoTime() < deadline) {
+      if (!collector.isAlive()) {
+        throw new IllegalStateException(
+            "the collector exited with " + collector.exitValue() + ":\n" + tail(log));
+      }
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return;
+      } catch (IOException notYet) {
+        Thread.sleep(100);
+      }
+    }
+    throw new IllegalStateException("the collector did not listen on " + port + ":\n" + tail(log));
+  }
+
+  private static void stop(Process collector) throws InterruptedException {
+    collector.destroy(); // SIGTERM: a graceful shutdown that flushes what is batched
+    if (!collector.waitFor(30, TimeUnit.SECONDS)) {
+      collector.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Load generator process
+  // ------------------------------------------------------------------------------------------
+
+  private static Map<String, Object> generate(
+      Settings s, Payloads pool, String target, ProcSampler sampler, Map<String, Object> r)
+      throws Exception {
+    Workload w = s.workload();
+    List<String> cmd = new ArrayList<>();
+    cmd.addAll(
+        List.of(
+            javaBinary(),
+            "-Xms256m",
+            "-Xmx512m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            LoadGenerator.class.getName(),
+            "--protocol",
+            w.protocol().equals("udp") ? "udp" : s.protocol(),
+            "--target",
+            target,
+            "--dataset",
+            pool.dataset(),
+            "--seed",
+            Long.toString(s.seed()),
+            "--pool",
+            Integer.toString(pool.bodies().size()),
+            "--warmup",
+            s.warmup().toMillis() + "ms",
+            "--duration",
+            s.duration().toMillis() + "ms"));
+    if (w.ramp()) {
+      cmd.addAll(
+          List.of(
+              "--ramp",
+              "--ramp-start",
+              Double.toString(s.rate()),
+              "--ramp-step",
+              Math.max(1000, s.duration().toMillis() / 8) + "ms"));
+    } else {
+      cmd.addAll(List.of("--rate", Double.toString(s.rate())));
+    }
+    r.put("generator_command", String.join(" ", cmd.subList(5, cmd.size())));
+    Process gen = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    CompletableFuture<String> result = new CompletableFuture<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(gen.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  if (line.equals("MEASURING") && sampler != null) {
+                    sampler.start();
+                  } else if (line.startsWith("RESULT ")) {
+                    result.complete(line.substring(7));
+                  }
+                }
+                result.completeExceptionally(
+                    new IllegalStateException("the load generator printed no result"));
+              } catch (IOException e) {
+                result.completeExceptionally(e);
+              }
+            },
+            "generator-output");
+    reader.setDaemon(true);
+    reader.start();
+    long budget = s.warmup().toMillis() + s.duration().toMillis() + 90_000;
+    try {
+      if (sampler != null && !w.ramp()) {
+        // Sample exactly the measured window: from MEASURING for the duration.
+        sampler.awaitStarted(budget);
+        Thread.sleep(s.duration().toMillis());
+        sampler.stop();
+      }
+      String json = result.get(budget, TimeUnit.MILLISECONDS);
+      if (sampler != null) {
+        sampler.stop();
+      }
+      gen.waitFor(10, TimeUnit.SECONDS);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> parsed = JSON.readValue(json, Map.class);
+      return parsed;
+    } finally {
+      if (gen.isAlive()) {
+        gen.destroyForcibly();
+      }
+    }
+  }
+
+  private static void drain(Backend backend, Map<String, Object> gen) throws InterruptedException {
+    long accepted = ((Number) gen.get("ok")).longValue();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    long last = -1;
+    long stableSince = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      long now = backend.received();
+      if (backend.expectsAll() && now >= accepted) {
+        return;
+      }
+      if (now != last) {
+        last = now;
+        stableSince = System.nanoTime();
+      } else if (System.nanoTime() - stableSince > TimeUnit.SECONDS.toNanos(3)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Backends
+  // ------------------------------------------------------------------------------------------
+
+  /** The mock backend of a variant. */
+  private static final class Backend implements AutoCloseable {
+    private final OtlpSink sink;
+    private final FakeXRayApi xray;
+    private final Path file;
+    private final boolean sampled;
+    private final int deadPort;
+
+    private Backend(OtlpSink sink, FakeXRayApi xray, Path file, boolean sampled, int deadPort) {
+      this.sink = sink;
+      this.xray = xray;
+      this.file = file;
+      this.sampled = sampled;
+      this.deadPort = deadPort;
+    }
+
+    static Backend start(String variant, Payloads pool, Path dir) throws IOException {
+      return switch (variant) {
+        case "xray" -> new Backend(null, FakeXRayApi.builder().countingOnly().start(), null, false, 0);
+        case "backend_down" -> new Backend(null, null, null, false, freePort());
+        case "otlp_json" -> new Backend(null, null, dir.resolve("traces.json"), false, 0);
+        case "otlp_proto" -> new Backend(null, null, dir.resolve("traces.pb"), false, 0);
+        default ->
+            new Backend(OtlpSink.start(0, pool, 64), null, null, variant.equals("sampling"), 0);
+      };
+    }
+
+    int port() {
+      if (sink != null) {
+        return sink.port();
+      }
+      return xray != null ? xray.port() : deadPort;
+    }
+
+    /** Whether everything accepted must arrive. */
+    boolean expectsAll() {
+      return !sampled && deadPort == 0;
+    }
+
+    boolean expectsSample() {
+      return sampled;
+    }
+
+    long received() {
+      if (sink != null) {
+        return sink.spans();
+      }
+      if (xray != null) {
+        return xray.documentCount();
+      }
+      if (file != null) {
+        return countFileSpans(file);
+      }
+      return 0;
+    }
+
+    long checked() {
+      return sink == null ? 0 : sink.report().checked();
+    }
+
+    long mismatches() {
+      return sink == null ? 0 : sink.report().mismatches();
+    }
+
+    List<String> problems() {
+      return sink == null ? List.of() : sink.report().problems();
+    }
+
+    @Override
+    public void close() {
+      if (sink != null) {
+        sink.close();
+      }
+      if (xray != null) {
+        xray.close();
+      }
+    }
+  }
+
+  static long countFileSpans(Path file) {
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    try {
+      long n = 0;
+      if (file.toString().endsWith(".json")) {
+        for (String line : Files.readAllLines(file)) {
+          if (!line.isBlank()) {
+            n += spans(OtlpJson.decode(line.getBytes(StandardCharsets.UTF_8)));
+          }
+        }
+      } else {
+        try (InputStream in = new ByteArrayInputStream(Files.readAllBytes(file))) {
+          ExportTraceServiceRequest r;
+          while ((r = ExportTraceServiceRequest.parseDelimitedFrom(in)) != null) {
+            n += spans(r);
+          }
+        }
+      }
+      return n;
+    } catch (IOException e) {
+      // A line being written while we read is expected until the exporter has flushed.
+      return -1;
+    }
+  }
+
+  private static long spans(ExportTraceServiceRequest r) {
+    return r.getResourceSpansList().stream()
+        .flatMap(rs -> rs.getScopeSpansList().stream())
+        .mapToLong(ss -> ss.getSpansCount())
+        .sum();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // /proc sampling
+  // ------------------------------------------------------------------------------------------
+
+  /** Samples a process's CPU (utime+stime) and RSS from /proc at a fixed interval. */
+  static final class ProcSampler {
+    private final long pid;
+    private final long intervalMillis;
+    private final List<double[]> samples = new ArrayList<>(); // {cpu pct, rss MiB}
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private volatile boolean running;
+    private Thread thread;
+    private long ticks0;
+    private long nanos0;
+    private long ticks1;
+    private long nanos1;
+
+    ProcSampler(long pid, long intervalMillis) {
+      this.pid = pid;
+      this.intervalMillis = intervalMillis;
+    }
+
+    synchronized void start() {
+      if (thread != null) {
+        return;
+      }
+      running = true;
+      thread = new Thread(this::loop, "proc-sampler");
+      thread.setDaemon(true);
+      thread.start();
+      started.complete(null);
+    }
+
+    void awaitStarted(long millis) throws Exception {
+      started.get(millis, TimeUnit.MILLISECONDS);
+    }
+
+    void stop() throws InterruptedException {
+      running = false;
+      Thread t;
+      synchronized (this) {
+        t = thread;
+      }
+      if (t != null) {
+        t.interrupt();
+        t.join(5000);
+      }
+    }
+
+    private void loop() {
+      LongSupplier ticks = () -> cpuTicks(pid);
+      long t0 = ticks.getAsLong();
+      long n0 = System.nanoTime();
+      synchronized (this) {
+        ticks0 = t0;
+        nanos0 = n0;
+        ticks1 = t0;
+        nanos1 = n0;
+      }
+      long prevTicks = t0;
+      long prevNanos = n0;
+      while (running) {
+        try {
+          Thread.sleep(intervalMillis);
+        } catch (InterruptedException e) {
+          // stop() interrupts to end the window now; take the last sample below.
+        }
+        long t = ticks.getAsLong();
+        long n = System.nanoTime();
+        if (t < 0) {
+          break;
+        }
+        double cpu = pct(t - prevTicks, n - prevNanos);
+        synchronized (this) {
+          samples.add(new double[] {cpu, rssMib(pid)});
+          ticks1 = t;
+          nanos1 = n;
+        }
+        prevTicks = t;
+        prevNanos = n;
+      }
+    }
+
+    synchronized Map<String, Object> summary() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("cpu_avg_pct", pct(ticks1 - ticks0, nanos1 - nanos0));
+      m.put("cpu_max_pct", samples.stream().mapToDouble(s -> s[0]).max().orElse(0));
+      m.put("rss_avg_mib", samples.stream().mapToDouble(s -> s[1]).average().orElse(0));
+      m.put("rss_max_mib", samples.stream().mapToDouble(s -> s[1]).max().orElse(0));
+      m.put("cpu_samples", samples.size());
+      m.put("window_seconds", (nanos1 - nanos0) / 1e9);
+      return m;
+    }
+
+    private static double pct(long ticks, long nanos) {
+      return nanos <= 0 ? 0 : 100.0 * ticks / CLOCK_TICKS / (nanos / 1e9);
+    }
+  }
+
+  /** utime + stime of a process in clock ticks, or -1 once it is gone. */
+  static long cpuTicks(long pid) {
+    try {
+      String stat = Files.readString(Paths.get("/proc/" + pid + "/stat"));
+      // The command name (field 2) may contain spaces; fields are counted after its ')'.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** VmRSS of a process in MiB, or 0 once it is gone. */
+  static double rssMib(long pid) {
+    try {
+      for (String line : Files.readAllLines(Paths.get("/proc/" + pid + "/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    }
+    return 0;
+  }
+
+  private static long clockTicks() {
+    try {
+      Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      p.waitFor(5, TimeUnit.SECONDS);
+      return Long.parseLong(out);
+    } catch (IOException | RuntimeException e) {
+      return 100;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 100;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // JMH workloads
+  // ------------------------------------------------------------------------------------------
+
+  private static Map<String, Object> jmh(Settings s) throws Exception {
+    Workload w = s.workload();
+    Path jar = Paths.get("benchmarks/target/benchmarks.jar");
+    Files.createDirectories(s.out());
+    Path out = s.out().resolve(w.id() + "-jmh.json");
+    List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-jar", jar.toString(), w.jmh()));
+    cmd.addAll(
+        s.smoke()
+            ? List.of("-f", "1", "-wi", "1", "-w", "1s", "-i", "1", "-r", "1s")
+            : List.of("-f", "1", "-wi", "3", "-w", "2s", "-i", "5", "-r", "2s"));
+    cmd.addAll(List.of("-prof", "gc", "-rf", "json", "-rff", out.toString()));
+    int exit = new ProcessBuilder(cmd).inheritIO().start().waitFor();
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("workload", w.id());
+    doc.put("jmh_command", String.join(" ", cmd));
+    doc.put("jmh_result", out.toString());
+    doc.put("verified", exit == 0);
+    doc.put("file", out.toString());
+    doc.put("markdown_row", "| " + w.id() + " | " + w.target() + " | " + w.anchor() + " | see " + out + " |");
+    if (exit == 0 && Files.exists(out)) {
+      JsonNode results = JSON.readTree(out.toFile());
+      doc.put("scores", results);
+    }
+    return doc;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Environment
+  // ------------------------------------------------------------------------------------------
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static String javaBinary() {
+    return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static String commit() {
+    try {
+      Process p =
+          new ProcessBuilder("git", "rev-parse", "--short=12", "HEAD")
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      return p.waitFor() == 0 && !out.isEmpty() ? out : "unknown";
+    } catch (IOException e) {
+      return "unknown";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "unknown";
+    }
+  }
+
+  private static String flag(List<String> flags, String prefix, String fallback) {
+    return flags.stream()
+        .filter(f -> f.startsWith(prefix))
+        .map(f -> f.substring(prefix.length()))
+        .reduce((a, b) -> b)
+        .orElse(fallback);
+  }
+
+  private static String gc(List<String> flags) {
+    return flags.stream()
+        .filter(f -> f.matches("-XX:\\+Use.*GC"))
+        .map(f -> f.substring("-XX:+Use".length()))
+        .reduce((a, b) -> b)
+        .orElse("JVM default (G1)");
+  }
+
+  static {
+    // Fail early with a clear message rather than deep inside a run.
+    if (!Files.isDirectory(Paths.get("/proc/self"))) {
+      throw new UncheckedIOException(
+          new IOException("the runner reads /proc and needs Linux"));
+    }
+    Arrays.asList(); // keeps the import list stable for tools that sort it
+  }
+}
