@@ -2,6 +2,7 @@ package io.raybridge.benchmarks.load;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.CallOptions;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
@@ -23,8 +24,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,20 +35,20 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Replays a pre-encoded dataset against a loopback target, as its own process: OTLP/gRPC (raw
- * bytes through a bytes marshaller, nothing re-encoded), OTLP/HTTP (protobuf body) or X-Ray daemon
+ * Replays a pre-encoded dataset against a loopback target, as its own process: OTLP/gRPC (raw bytes
+ * through a bytes marshaller, nothing re-encoded), OTLP/HTTP (protobuf body) or X-Ray daemon
  * datagrams over UDP.
  *
  * <p>Open loop: request {@code i} is due at a fixed time computed from the rate, whether or not
- * earlier requests were answered, and its latency is taken from that due time, so a stalled
- * target shows up as latency rather than as a slower send rate (no coordinated omission).
- * In-flight requests are bounded ({@code --in-flight}); waiting for a free slot counts as latency.
+ * earlier requests were answered, and its latency is taken from that due time, so a stalled target
+ * shows up as latency rather than as a slower send rate (no coordinated omission). In-flight
+ * requests are bounded ({@code --in-flight}); waiting for a free slot counts as latency.
  *
  * <p>Modes: a fixed rate for {@code --warmup} then {@code --duration}; or {@code --ramp}: from
- * {@code --ramp-start} items/s, multiplied by {@code --ramp-factor} every {@code --ramp-step}, until
- * a step sees a refused or failed request, a p99 above {@code --ramp-max-p99}, or the sender falling
- * more than a second behind its schedule. {@code --max-items} bounds the count. Prints {@code
- * MEASURING} when the measured phase starts and one {@code RESULT {json}} line at the end.
+ * {@code --ramp-start} items/s, multiplied by {@code --ramp-factor} every {@code --ramp-step},
+ * until a step sees a refused or failed request, a p99 above {@code --ramp-max-p99}, or the sender
+ * falling more than a second behind its schedule. {@code --max-items} bounds the count. Prints
+ * {@code MEASURING} when the measured phase starts and one {@code RESULT {json}} line at the end.
  */
 public final class LoadGenerator {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -103,6 +105,7 @@ public final class LoadGenerator {
             .usePlaintext()
             .maxInboundMessageSize(16 * 1024 * 1024)
             .build();
+    awaitReady(channel);
     return new Sender() {
       @Override
       public void send(byte[] body, int items, long due, boolean measured) {
@@ -160,13 +163,34 @@ public final class LoadGenerator {
     };
   }
 
+  /** Connects before the schedule starts, so connection setup is not charged to the target. */
+  private static void awaitReady(ManagedChannel channel) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    ConnectivityState state;
+    while ((state = channel.getState(true)) != ConnectivityState.READY
+        && System.nanoTime() < deadline) {
+      CountDownLatch changed = new CountDownLatch(1);
+      channel.notifyWhenStateChanged(state, changed::countDown);
+      try {
+        changed.await(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
   private Sender http(InetSocketAddress target) {
     ExecutorService executor = Executors.newFixedThreadPool(2);
     HttpClient client =
         HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor).build();
     URI uri =
         URI.create(
-            "http://" + target.getAddress().getHostAddress() + ":" + target.getPort() + "/v1/traces");
+            "http://"
+                + target.getAddress().getHostAddress()
+                + ":"
+                + target.getPort()
+                + "/v1/traces");
     return new Sender() {
       @Override
       public void send(byte[] body, int items, long due, boolean measured) {
@@ -245,7 +269,9 @@ public final class LoadGenerator {
     InetAddress address = InetAddress.getByName(host);
     if (!address.isLoopbackAddress()) {
       throw new IllegalArgumentException(
-          "target " + hostPort + " is not a loopback address; the generator only sends to 127.0.0.1");
+          "target "
+              + hostPort
+              + " is not a loopback address; the generator only sends to 127.0.0.1");
     }
     return new InetSocketAddress(address, Integer.parseInt(hostPort.substring(colon + 1)));
   }

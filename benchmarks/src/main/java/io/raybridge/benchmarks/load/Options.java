@@ -71,7 +71,8 @@ final class Options {
       return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
     }
     if (t.endsWith("s")) {
-      return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1e3));
+      return Duration.ofMillis(
+          Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1e3));
     }
     if (t.endsWith("m")) {
       return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);

@@ -12,8 +12,8 @@ import java.util.Locale;
  * A replay pool: pre-encoded request bodies (OTLP) or datagrams (X-Ray) of one dataset, built from
  * a seed, so that sending costs no encoding.
  *
- * @param dataset {@code D1}, {@code D1x10} (D1 shape, 10 spans per request), {@code D2}, {@code
- *     D3} or {@code D4}
+ * @param dataset {@code D1}, {@code D1x10} (D1 shape, 10 spans per request), {@code D2}, {@code D3}
+ *     or {@code D4}
  * @param bodies the encoded requests or datagrams
  * @param items spans (or segments) in each body
  */

@@ -12,10 +12,13 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,20 +26,21 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs one workload of PERFORMANCE.md end to end: writes the collector configuration, starts
  * Raybridge as a separate JVM with stated flags, starts the mock backend and the {@link
  * LoadGenerator} (its own process), warms up, samples the collector's CPU and RSS from {@code
- * /proc} during the measured window, checks what arrived against what was sent, repeats, and
- * writes a JSON result and a Markdown table row.
+ * /proc} during the measured window, checks what arrived against what was sent, repeats, and writes
+ * a JSON result and a Markdown table row.
  *
  * <pre>
  * benchmarks/run.sh W1 [--runs 3] [--warmup 30s] [--duration 60s] [--rate 10000] [--smoke]
@@ -211,8 +215,7 @@ public final class Runner {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("variant", variant);
     try (Backend backend = Backend.start(variant, pool, dir)) {
-      String receiverTarget =
-          "127.0.0.1:" + (s.protocol().equals("http") ? httpPort : grpcPort);
+      String receiverTarget = "127.0.0.1:" + (s.protocol().equals("http") ? httpPort : grpcPort);
       if (variant.equals("baseline")) {
         // Generator straight to the sink, in the same run, for W9's comparison.
         Map<String, Object> gen = generate(s, pool, "127.0.0.1:" + backend.port(), null, r);
@@ -221,6 +224,7 @@ public final class Runner {
       Path config = dir.resolve("config.yaml");
       Files.writeString(config, config(variant, grpcPort, httpPort, udpPort, backend, dir));
       Path log = dir.resolve("collector-" + (run + 1) + ".log");
+      long udpErrors0 = udpRcvbufErrors();
       Process collector = startCollector(s, config, log, backend);
       try {
         awaitPort(collector, variant.equals("xray") ? udpPort : grpcPort, log);
@@ -238,6 +242,8 @@ public final class Runner {
         }
         r.putAll(sampler.summary());
         drain(backend, gen);
+        r.put("udp_rcvbuf_errors_machine_wide", udpRcvbufErrors() - udpErrors0);
+        r.put("collector_metrics", scrapeMetrics(log));
         stop(collector);
         r.put("collector_exit", collector.exitValue());
         return finish(r, gen, backend, pool);
@@ -424,6 +430,7 @@ public final class Runner {
               + "    endpoint: 127.0.0.1:"
               + udpPort
               + "\n"
+              + "    udp_receive_buffer_bytes: 4194304\n"
               + "    proxy_server:\n"
               + "      endpoint: 127.0.0.1:"
               + udpPort
@@ -501,6 +508,63 @@ public final class Runner {
       }
     }
     throw new IllegalStateException("the collector did not listen on " + port + ":\n" + tail(log));
+  }
+
+  /**
+   * The kernel's count of UDP datagrams dropped because a receive buffer was full (machine-wide:
+   * other processes' drops are counted too, which on a benchmark machine are none).
+   */
+  static long udpRcvbufErrors() {
+    try {
+      List<String> lines = Files.readAllLines(Paths.get("/proc/net/snmp"));
+      for (int i = 0; i + 1 < lines.size(); i++) {
+        if (lines.get(i).startsWith("Udp:") && lines.get(i + 1).startsWith("Udp:")) {
+          List<String> names = List.of(lines.get(i).trim().split("\\s+"));
+          String[] values = lines.get(i + 1).trim().split("\\s+");
+          int k = names.indexOf("RcvbufErrors");
+          return k < 0 ? 0 : Long.parseLong(values[k]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+    return 0;
+  }
+
+  /**
+   * The collector's own counters of accepted, refused, sent and failed spans, scraped from its
+   * Prometheus endpoint (address taken from its startup log) before it is stopped.
+   */
+  static Map<String, String> scrapeMetrics(Path log) {
+    Map<String, String> out = new LinkedHashMap<>();
+    try {
+      Matcher m = Pattern.compile("metrics at (http://\\S+)").matcher(Files.readString(log));
+      if (!m.find()) {
+        return out;
+      }
+      HttpClient client = HttpClient.newHttpClient();
+      String body =
+          client
+              .send(
+                  HttpRequest.newBuilder(URI.create(m.group(1)))
+                      .timeout(Duration.ofSeconds(5))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      for (String line : body.split("\n")) {
+        if (!line.startsWith("#")
+            && (line.contains("_spans") || line.contains("segments") || line.contains("items"))
+            && out.size() < 60) {
+          int space = line.lastIndexOf(' ');
+          out.put(line.substring(0, space), line.substring(space + 1));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      out.put("error", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return out;
   }
 
   private static void stop(Process collector) throws InterruptedException {
@@ -652,7 +716,8 @@ public final class Runner {
 
     static Backend start(String variant, Payloads pool, Path dir) throws IOException {
       return switch (variant) {
-        case "xray" -> new Backend(null, FakeXRayApi.builder().countingOnly().start(), null, false, 0);
+        case "xray" ->
+            new Backend(null, FakeXRayApi.builder().countingOnly().start(), null, false, 0);
         case "backend_down" -> new Backend(null, null, null, false, freePort());
         case "otlp_json" -> new Backend(null, null, dir.resolve("traces.json"), false, 0);
         case "otlp_proto" -> new Backend(null, null, dir.resolve("traces.pb"), false, 0);
@@ -908,7 +973,9 @@ public final class Runner {
     doc.put("jmh_result", out.toString());
     doc.put("verified", exit == 0);
     doc.put("file", out.toString());
-    doc.put("markdown_row", "| " + w.id() + " | " + w.target() + " | " + w.anchor() + " | see " + out + " |");
+    doc.put(
+        "markdown_row",
+        "| " + w.id() + " | " + w.target() + " | " + w.anchor() + " | see " + out + " |");
     if (exit == 0 && Files.exists(out)) {
       JsonNode results = JSON.readTree(out.toFile());
       doc.put("scores", results);
@@ -960,14 +1027,5 @@ public final class Runner {
         .map(f -> f.substring("-XX:+Use".length()))
         .reduce((a, b) -> b)
         .orElse("JVM default (G1)");
-  }
-
-  static {
-    // Fail early with a clear message rather than deep inside a run.
-    if (!Files.isDirectory(Paths.get("/proc/self"))) {
-      throw new UncheckedIOException(
-          new IOException("the runner reads /proc and needs Linux"));
-    }
-    Arrays.asList(); // keeps the import list stable for tools that sort it
   }
 }

@@ -60,9 +60,16 @@ final class SamplingClient implements AutoCloseable {
   /**
    * Records one HTTP request: a SERVER entry span with the request's attributes and {@code
    * children} child spans (the last one failing when {@code error}). Children end before the entry
-   * span, so they usually reach the collector first. Returns the trace id.
+   * span; with {@code childrenFirst} they are exported before the entry span ends, so they reach
+   * the collector in an earlier request than their entry span. Returns the trace id.
    */
-  String request(String method, String path, String route, int children, boolean error) {
+  String request(
+      String method,
+      String path,
+      String route,
+      int children,
+      boolean error,
+      boolean childrenFirst) {
     Span entry =
         tracer
             .spanBuilder(method + " " + route)
@@ -85,6 +92,9 @@ final class SamplingClient implements AutoCloseable {
         child.setStatus(StatusCode.ERROR, "downstream failed");
       }
       child.end();
+    }
+    if (childrenFirst) {
+      flush();
     }
     entry.end();
     String traceId = entry.getSpanContext().getTraceId();

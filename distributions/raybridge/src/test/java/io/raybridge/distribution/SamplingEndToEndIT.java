@@ -24,6 +24,11 @@ import io.raybridge.testing.TestSettings;
 import io.raybridge.testing.TracesSink;
 import io.raybridge.xray.sampling.TraceIdThreshold;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,6 +41,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +59,7 @@ class SamplingEndToEndIT {
   /**
    * A running collector whose only pipeline ends in a {@code file} exporter writing {@link #file}.
    */
-  private record Collector(CollectorProcess process, int grpcPort, Path file)
+  private record Collector(CollectorProcess process, int grpcPort, int metricsPort, Path file)
       implements AutoCloseable {
 
     /** Stops the collector gracefully (which drains the pipeline) and reads what it wrote. */
@@ -61,6 +67,26 @@ class SamplingEndToEndIT {
       process.terminate();
       assertThat(process.output()).contains("Shutdown complete");
       return SamplingTraceFile.read(file);
+    }
+
+    /** The collector's Prometheus metrics. */
+    String metrics() {
+      try {
+        HttpResponse<String> response =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
     }
 
     @Override
@@ -79,6 +105,7 @@ class SamplingEndToEndIT {
       throws IOException {
     int grpcPort = CollectorProcess.freePort();
     int healthPort = CollectorProcess.freePort();
+    int metricsPort = CollectorProcess.freePort();
     Path file = dir.resolve("traces.json");
     String config =
         """
@@ -112,7 +139,7 @@ class SamplingEndToEndIT {
                 extraReceivers.indent(2).stripTrailing(),
                 processorYaml.indent(2).stripTrailing(),
                 file,
-                CollectorProcess.freePort(),
+                metricsPort,
                 healthPort,
                 String.join(", ", receivers),
                 processor);
@@ -126,7 +153,7 @@ class SamplingEndToEndIT {
       process.close();
       throw e;
     }
-    return new Collector(process, grpcPort, file);
+    return new Collector(process, grpcPort, metricsPort, file);
   }
 
   /** Every trace in the file was sent, and arrived with all its spans, each once. */
@@ -158,7 +185,7 @@ class SamplingEndToEndIT {
             "probabilistic_sampler")) {
       try (SamplingClient client = new SamplingClient("checkout-service", collector.grpcPort())) {
         for (int i = 0; i < 400; i++) {
-          client.request("GET", "/cart/" + i, "/cart/{id}", 2 + i % 4, false);
+          client.request("GET", "/cart/" + i, "/cart/{id}", 2 + i % 4, false, i % 10 == 0);
         }
         client.flush();
         sent = new LinkedHashMap<>(client.sent());
@@ -169,6 +196,9 @@ class SamplingEndToEndIT {
     Set<String> expected = keptByAnotherProbabilisticSampler(sent.keySet(), 30, 22);
     assertThat(out.traceIds()).containsExactlyInAnyOrderElementsOf(expected);
     assertKeptTracesAreWhole(out, sent);
+    // The decision is recorded for consistent samplers downstream.
+    assertThat(out.traces().values().stream().flatMap(List::stream))
+        .allSatisfy(span -> assertThat(span.getTraceState()).startsWith("ot=th:"));
     // 400 traces at 30 %: 120 expected, standard deviation 9.2; these bounds are beyond 4 of them.
     assertThat(out.traceIds().size()).isBetween(80, 160);
   }
@@ -242,13 +272,17 @@ class SamplingEndToEndIT {
           SamplingClient checkout = new SamplingClient("checkout-service", collector.grpcPort())) {
         for (int i = 0; i < 360; i++) {
           int children = 2 + i % 4;
+          // Every seventh trace's entry span arrives after its other spans: they wait for it.
+          boolean early = i % 7 == 0;
           switch (i % 6) {
-            case 0 -> payments.request("POST", "/payment/" + i, "/payment/{id}", children, false);
-            case 1 -> payments.request("GET", "/health", "/health", children, false);
-            case 2 -> checkout.request("GET", "/health", "/health", children, false);
+            case 0 ->
+                payments.request("POST", "/payment/" + i, "/payment/{id}", children, false, early);
+            case 1 -> payments.request("GET", "/health", "/health", children, false, early);
+            case 2 -> checkout.request("GET", "/health", "/health", children, false, early);
             // The payments rule is for payment-service only.
-            case 3 -> checkout.request("POST", "/payment/" + i, "/payment/{id}", children, false);
-            default -> checkout.request("GET", "/cart/" + i, "/cart/{id}", children, false);
+            case 3 ->
+                checkout.request("POST", "/payment/" + i, "/payment/{id}", children, false, early);
+            default -> checkout.request("GET", "/cart/" + i, "/cart/{id}", children, false, early);
           }
         }
         payments.flush();
@@ -256,6 +290,18 @@ class SamplingEndToEndIT {
         sent.putAll(payments.sent());
         sent.putAll(checkout.sent());
       }
+      // Each trace is counted once, under the rule that decided it.
+      CollectorProcess.await(
+          "per-rule counters",
+          Duration.ofSeconds(30),
+          () -> {
+            String metrics = collector.metrics();
+            return counted(metrics, "matched", "payments", 60)
+                && counted(metrics, "sampled_by_rate", "payments", 60)
+                && counted(metrics, "matched", "health", 120)
+                && counted(metrics, "dropped", "health", 120)
+                && counted(metrics, "matched", "Default", 180);
+          });
       out = collector.stop();
     }
 
@@ -290,6 +336,22 @@ class SamplingEndToEndIT {
     assertThat(expectedRule.values()).filteredOn("Default"::equals).hasSizeBetween(2, 40);
   }
 
+  /**
+   * Whether {@code metrics} holds head_sampling's per-rule counter {@code name} = {@code value}.
+   */
+  private static boolean counted(String metrics, String name, String rule, int value) {
+    return Pattern.compile(
+            "otelcol_processor_head_sampling_rule_"
+                + name
+                + "_traces(_total)?\\{[^}]*rule=\""
+                + rule
+                + "\"[^}]*\\} "
+                + value
+                + "(\\.0)?\\b")
+        .matcher(metrics)
+        .find();
+  }
+
   @Test
   void tailSamplingKeepsEveryErrorTraceWholeAndAFractionOfTheRest() throws Exception {
     Map<String, SentTrace> sent;
@@ -313,7 +375,7 @@ class SamplingEndToEndIT {
             "tail_sampling")) {
       try (SamplingClient client = new SamplingClient("checkout-service", collector.grpcPort())) {
         for (int i = 0; i < 300; i++) {
-          client.request("POST", "/order/" + i, "/order/{id}", 2 + i % 4, i % 5 == 0);
+          client.request("POST", "/order/" + i, "/order/{id}", 2 + i % 4, i % 5 == 0, i % 10 == 0);
         }
         client.flush();
         sent = new LinkedHashMap<>(client.sent());

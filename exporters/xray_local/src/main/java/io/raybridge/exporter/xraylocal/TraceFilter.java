@@ -1,20 +1,26 @@
 package io.raybridge.exporter.xraylocal;
 
+import io.raybridge.exporter.xraylocal.filter.FilterExpression;
+import io.raybridge.exporter.xraylocal.filter.FilterSyntaxException;
 import io.raybridge.xray.model.Segment;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The API's view of a filter expression: parses it (a syntax error becomes the message of an {@code
- * InvalidRequestException}) and matches traces.
+ * The API's view of a filter expression: parses it with {@link FilterExpression} (a syntax error
+ * becomes the message of an {@code InvalidRequestException}) and matches traces.
  */
 final class TraceFilter {
 
   /** Matches every trace. */
-  static final TraceFilter ALL = new TraceFilter();
+  static final TraceFilter ALL = new TraceFilter(FilterExpression.ALL);
 
-  private TraceFilter() {}
+  private final FilterExpression expression;
+
+  private TraceFilter(FilterExpression expression) {
+    this.expression = expression;
+  }
 
   /** A syntax error, with the parser's message. */
   static final class SyntaxError extends Exception {
@@ -30,11 +36,25 @@ final class TraceFilter {
     if (text == null || text.isBlank()) {
       return ALL;
     }
-    throw new SyntaxError("filter expressions are not supported yet: " + text);
+    try {
+      return new TraceFilter(FilterExpression.parse(text));
+    } catch (FilterSyntaxException e) {
+      throw new SyntaxError(e.getMessage());
+    }
   }
 
-  /** Whether the trace made of {@code documents} matches. */
-  boolean matches(List<Segment> documents, Function<String, Optional<String>> groupFilterByName) {
-    return true;
+  /**
+   * Whether the trace made of {@code documents} matches.
+   *
+   * @throws ApiException an {@code InvalidRequestException} when a {@code group.name} or {@code
+   *     group.arn} names an unknown group or one with a broken expression
+   */
+  boolean matches(List<Segment> documents, Function<String, Optional<String>> groupFilterByName)
+      throws ApiException {
+    try {
+      return expression.matches(documents, groupFilterByName);
+    } catch (FilterSyntaxException e) {
+      throw ApiException.invalid(e.getMessage());
+    }
   }
 }

@@ -398,7 +398,8 @@ final class XRayApi {
     return out;
   }
 
-  private List<TraceFacts> tracesIn(double start, double end, TraceFilter filter) {
+  private List<TraceFacts> tracesIn(double start, double end, TraceFilter filter)
+      throws ApiException {
     List<TraceFacts> out = new ArrayList<>();
     Function<String, Optional<String>> groupFilters = groups::filterOf;
     for (StoredTrace t : store.all()) {

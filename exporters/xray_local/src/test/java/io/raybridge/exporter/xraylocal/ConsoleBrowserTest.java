@@ -119,6 +119,12 @@ class ConsoleBrowserTest {
     Files.write(SCREENSHOTS.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
   }
 
+  /** Loads the console afresh at {@code route}, so that no test sees another's page state. */
+  private static void open(String route) {
+    driver.get("about:blank");
+    driver.get(base + "/#" + route);
+  }
+
   private static WebElement node(String name) {
     return waiter()
         .until(
@@ -128,7 +134,7 @@ class ConsoleBrowserTest {
 
   @Test
   void serviceMapShowsTheShopsServicesAndANodesLatencyHistogram() throws IOException {
-    driver.get(base + "/#/map");
+    open("/map");
     for (String service : List.of("api-gateway", "checkout", "inventory", "payment")) {
       assertThat(node(service).getText()).contains(service);
     }
@@ -160,7 +166,7 @@ class ConsoleBrowserTest {
 
   @Test
   void filterExpressionFindsTheFaultAndShowsTheParsersError() throws IOException {
-    driver.get(base + "/#/traces");
+    open("/traces");
     waiter()
         .until(
             ExpectedConditions.presenceOfElementLocated(
@@ -188,7 +194,7 @@ class ConsoleBrowserTest {
 
   @Test
   void traceViewShowsTheTimelineAndTheFaultsCause() throws IOException {
-    driver.get(base + "/#/trace/" + faultTraceId);
+    open("/trace/" + faultTraceId);
     waiter()
         .until(
             ExpectedConditions.presenceOfElementLocated(

@@ -19,8 +19,8 @@ import software.amazon.awssdk.services.xray.model.Service;
 import software.amazon.awssdk.services.xray.model.TimeSeriesServiceStatistics;
 
 /**
- * GetServiceGraph, GetTraceGraph and GetTimeSeriesServiceStatistics on constructed traces: a
- * {@code frontend} calling a {@code backend} service, a DynamoDB table and an untraced HTTP API.
+ * GetServiceGraph, GetTraceGraph and GetTimeSeriesServiceStatistics on constructed traces: a {@code
+ * frontend} calling a {@code backend} service, a DynamoDB table and an untraced HTTP API.
  */
 class ServiceGraphTest {
 
@@ -57,7 +57,9 @@ class ServiceGraphTest {
                   t + 0.25,
                   tableFlags + ",\"aws\":{\"table_name\":\"orders\",\"operation\":\"GetItem\"}")
               + (i == 0
-                  ? "," + Docs.sub(Docs.id(), "api.payments.example", "remote", t + 0.26, t + 0.28, "")
+                  ? ","
+                      + Docs.sub(
+                          Docs.id(), "api.payments.example", "remote", t + 0.26, t + 0.28, "")
                   : "")
               + "]";
       String frontDoc =
@@ -101,7 +103,8 @@ class ServiceGraphTest {
   @Test
   void nodesAreTheServicesTheTableTheRemoteApiAndTheClient() {
     Map<String, Service> g = graph();
-    assertThat(g).containsOnlyKeys("client", "frontend", "backend", "orders", "api.payments.example");
+    assertThat(g)
+        .containsOnlyKeys("client", "frontend", "backend", "orders", "api.payments.example");
     assertThat(g.get("frontend").type()).isEqualTo("AWS::EC2::Instance");
     assertThat(g.get("frontend").root()).isTrue();
     assertThat(g.get("backend").type()).isEqualTo("AWS::ECS::Container");
@@ -219,8 +222,7 @@ class ServiceGraphTest {
   @Test
   void timeSeriesStatisticsArePerPeriod() {
     List<TimeSeriesServiceStatistics> series =
-        xray
-            .getTimeSeriesServiceStatistics(
+        xray.getTimeSeriesServiceStatistics(
                 b ->
                     b.startTime(Instant.ofEpochSecond(BASE - 20))
                         .endTime(Instant.ofEpochSecond(BASE + 100))
@@ -234,15 +236,17 @@ class ServiceGraphTest {
         .isEqualTo(1);
 
     var edges =
-        xray
-            .getTimeSeriesServiceStatistics(
+        xray.getTimeSeriesServiceStatistics(
                 b ->
                     b.startTime(Instant.ofEpochSecond(BASE - 20))
                         .endTime(Instant.ofEpochSecond(BASE + 100))
                         .entitySelectorExpression("edge(\"frontend\", \"orders\")"))
             .timeSeriesServiceStatistics();
-    assertThat(edges).singleElement()
+    assertThat(edges)
+        .singleElement()
         .satisfies(
-            s -> assertThat(s.edgeSummaryStatistics().errorStatistics().throttleCount()).isEqualTo(1));
+            s ->
+                assertThat(s.edgeSummaryStatistics().errorStatistics().throttleCount())
+                    .isEqualTo(1));
   }
 }

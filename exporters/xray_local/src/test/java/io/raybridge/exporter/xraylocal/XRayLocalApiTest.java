@@ -2,12 +2,14 @@ package io.raybridge.exporter.xraylocal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.raybridge.exporter.xraylocal.filter.FilterExpression;
 import io.raybridge.pipeline.Traces;
 import io.raybridge.testing.TraceGenerator;
 import java.io.InputStream;
@@ -235,8 +237,45 @@ class XRayLocalApiTest {
             e -> {
               assertThat(e.statusCode()).isEqualTo(400);
               assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequestException");
-              assertThat(e.awsErrorDetails().errorMessage()).contains("AN");
+              assertThat(e.awsErrorDetails().errorMessage())
+                  .isEqualTo(
+                      catchThrowable(() -> FilterExpression.parse("http.status = 500 AN ok"))
+                          .getMessage());
             });
+  }
+
+  @Test
+  void filterExpressionsAndGroupsSelectTraceSummaries() {
+    long base = 1_600_400_000L;
+    String faulty = Docs.traceId(base);
+    String fine = Docs.traceId(base + 1);
+    put(
+        Docs.segment(faulty, Docs.id(), null, "cart", base, base + 1, Docs.status(503)),
+        Docs.segment(fine, Docs.id(), null, "cart", base + 1, base + 1.5, Docs.status(200)));
+    xray.createGroup(b -> b.groupName("faults").filterExpression("fault"));
+    try {
+      assertThat(summaries(base, "http.status = 503")).containsExactly(faulty);
+      assertThat(summaries(base, "service(\"cart\") AND duration < 1")).containsExactly(fine);
+      assertThat(summaries(base, "group.name = \"faults\"")).containsExactly(faulty);
+      assertThat(summaries(base, "")).containsExactly(fine, faulty);
+      assertThatThrownBy(() -> summaries(base, "group.name = \"nope\""))
+          .isInstanceOf(InvalidRequestException.class);
+    } finally {
+      xray.deleteGroup(b -> b.groupName("faults"));
+    }
+  }
+
+  private static List<String> summaries(long base, String filter) {
+    return xray
+        .getTraceSummaries(
+            b ->
+                b.startTime(Instant.ofEpochSecond(base))
+                    .endTime(Instant.ofEpochSecond(base + 10))
+                    .filterExpression(filter))
+        .traceSummaries()
+        .stream()
+        .map(TraceSummary::id)
+        .toList();
   }
 
   @Test

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code raybridge} command line: {@code run} (the default when only options are given), {@code
- * validate}, {@code components}, {@code print-config} and {@code xray-daemon}.
+ * validate}, {@code components}, {@code print-config}, {@code xray-daemon} and {@code demo}.
  *
  * <p>Exit codes: 0 success, 1 runtime failure (a component failed to start, a broken plugin), 2
  * invalid configuration or usage.
@@ -97,6 +97,7 @@ public final class Main implements Callable<Integer> {
             .addSubcommand(new ComponentsCommand(context))
             .addSubcommand(new PrintConfigCommand(context))
             .addSubcommand(new DaemonCommand(context))
+            .addSubcommand(new DemoCommand(out))
             .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
             .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
             .setExecutionExceptionHandler(

@@ -7,7 +7,6 @@ import io.raybridge.xray.model.Segment;
 import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -139,8 +138,8 @@ final class Evaluator {
       throw new FilterSyntaxException(
           "group '" + name + "' refers to itself at " + g.position(), g.position());
     }
-    Optional<String> text = Objects.requireNonNull(groups.apply(name), "group lookup result");
-    if (text.isEmpty()) {
+    Optional<String> text = groups.apply(name);
+    if (text == null || text.isEmpty()) {
       throw new FilterSyntaxException(
           "unknown group '" + name + "' at " + g.position(), g.position());
     }

@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Recursive-descent parser. Precedence, loosest first: {@code OR}, {@code AND}, {@code NOT}/{@code
- * !}; a predicate ({@code keyword operator value}) is one unit, so {@code !responsetime > 5}
- * negates the whole comparison.
+ * Recursive-descent parser. Precedence, loosest first: {@code OR}, {@code AND} (also implicit,
+ * between adjacent terms), {@code NOT}/{@code !}; a predicate ({@code keyword operator value}) is
+ * one unit, so {@code !responsetime > 5} negates the whole comparison.
  */
 final class Parser {
 
@@ -82,11 +82,35 @@ final class Parser {
 
   private Expr and(boolean inBraces) {
     Expr left = unary(inBraces);
-    while (peek().isWord("AND")) {
-      index++;
+    while (true) {
+      if (peek().isWord("AND")) {
+        index++;
+      } else if (!startsPredicate()) {
+        return left;
+      }
+      // X-Ray's own examples join terms without AND ("ok !partial duration < 3"): a term that
+      // follows directly is an implicit AND. Anything else is left for the caller to reject.
       left = new Expr.And(left, unary(inBraces));
     }
-    return left;
+  }
+
+  /** Whether the next token can only be the start of another term. */
+  private boolean startsPredicate() {
+    Token t = peek();
+    if (t.is(Token.Kind.BANG) || t.is(Token.Kind.LPAREN) || t.isWord("NOT")) {
+      return true;
+    }
+    if (!t.is(Token.Kind.WORD)) {
+      return false;
+    }
+    String word = t.text().toLowerCase(Locale.ROOT);
+    boolean call = tokens.get(Math.min(index + 1, tokens.size() - 1)).is(Token.Kind.LPAREN);
+    return Keyword.find(word).isPresent()
+        || word.startsWith("annotation.")
+        || word.equals("annotation")
+        || word.equals("group.name")
+        || word.equals("group.arn")
+        || (call && (word.equals("service") || word.equals("edge")));
   }
 
   private Expr unary(boolean inBraces) {

@@ -2,6 +2,7 @@ package io.raybridge.exporter.xraylocal.filter;
 
 import io.raybridge.xray.model.Segment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -178,7 +179,7 @@ final class TraceView implements Scope {
 
   private static Node node(
       Map<List<Object>, Node> byKey, String name, String type, String account, boolean inferred) {
-    List<Object> key = java.util.Arrays.asList(name, type, account, inferred);
+    List<Object> key = Arrays.asList(name, type, account, inferred);
     return byKey.computeIfAbsent(
         key, k -> new Node(name, type, account, inferred, new ArrayList<>()));
   }

@@ -53,7 +53,8 @@ class FilterExpressionTest {
           "http":{"response":{"status":200}},"annotations":{"step":"confirm"},
           "subsegments":[{"name":"DynamoDB","id":"1000000000000004","namespace":"aws",
              "start_time":1700000000.02,"end_time":1700000000.04,
-             "aws":{"operation":"GetItem","table_name":"carts"}}]}]
+             "aws":{"operation":"GetItem","table_name":"carts"},
+             "annotations":{"table":"carts"}}]}]
         """);
     TRACES.put(
         "T2",
@@ -96,6 +97,7 @@ class FilterExpressionTest {
          {"type":"subsegment","name":"inventory","id":"4000000000000002",
           "trace_id":"1-65000000-000000000000000000000004","parent_id":"4000000000000001",
           "namespace":"remote","start_time":1700000000.01,"end_time":1700000000.3,
+          "annotations":{"sku_count":7},
           "http":{"request":{"method":"GET","url":"http://inventory/stock"},
                   "response":{"status":200}}}]
         """);
@@ -201,6 +203,8 @@ class FilterExpressionTest {
         row("annotation[\"job.kind\"] = \"email\"", "T5"),
         row("annotation.job.kind = \"email\"", "T5"),
         row("annotation.step = \"confirm\"", "T1"),
+        row("annotation.table = \"carts\"", "T1"),
+        row("annotation.sku_count >= 7", "T4"),
         row("annotation.quote = \"say \\\"hi\\\"\"", "T3"),
         row("service(\"checkout\")", "T1", "T2"),
         row("service(\"payment\") { throttle }", "T2"),
@@ -231,6 +235,9 @@ class FilterExpressionTest {
         row("!responsetime > 1", "T1", "T3", "T4"),
         row("not ok and not partial", "T2", "T3"),
         row("responseTime > 1 and ROOT", "T2"),
+        row("ok !partial duration < 3", "T1"),
+        row("error fault", "T2"),
+        row("error OR fault throttle", "T2", "T3"),
         row("group.name = \"slow\"", "T2", "T5"),
         row("group.arn = \"arn:aws:xray:us-east-1:000000000000:group/slow/ABC123\"", "T2", "T5"),
         row("group.arn = \"arn:aws:xray:us-east-1:000000000000:group/slow\"", "T2", "T5"),
@@ -253,6 +260,7 @@ class FilterExpressionTest {
   static Stream<Arguments> syntaxErrors() {
     return Stream.of(
         Arguments.of("responsetime > 5 AN error", "unexpected token 'AN' at 17", 17),
+        Arguments.of("error fault AN", "unexpected token 'AN' at 12", 12),
         Arguments.of("http.url = \"abc", "unterminated string starting at 11", 11),
         Arguments.of(
             "respnsetime > 1",
@@ -378,7 +386,9 @@ class FilterExpressionTest {
         Arguments.of("(ok OR fault) AND partial", "(ok OR fault) AND partial"),
         Arguments.of("ok OR (fault AND partial)", "ok OR fault AND partial"),
         Arguments.of("duration >= 2.50", "duration >= 2.5"),
-        Arguments.of("GROUP.NAME = \"slow\"", "group.name = \"slow\""));
+        Arguments.of("GROUP.NAME = \"slow\"", "group.name = \"slow\""),
+        Arguments.of("ok !partial duration<3", "ok AND !partial AND duration < 3"),
+        Arguments.of("error OR fault throttle", "error OR fault AND throttle"));
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
