@@ -4,7 +4,7 @@ import * as api from './api.js';
 import { h, s, fmtSeconds, fmtPercent, message } from './dom.js';
 import { histogram } from './histogram.js';
 
-const COLUMN_WIDTH = 250;
+const COLUMN_WIDTH = 210;
 const ROW_HEIGHT = 130;
 const MARGIN = 70;
 const RADIUS = 30;
@@ -33,10 +33,13 @@ export function health(st) {
   return 'ok';
 }
 
+// Compute platforms are services; other AWS types (tables, queues) and remote peers are resources.
+const COMPUTE = ['AWS::EC2', 'AWS::ECS', 'AWS::EKS', 'AWS::ElasticBeanstalk', 'AWS::Lambda::Function'];
+
 function isResource(service) {
   const t = service.Type || '';
-  return t.startsWith('AWS::') && !t.startsWith('AWS::EC2') && !t.startsWith('AWS::ECS') &&
-      !t.startsWith('AWS::Lambda::Function') || t === 'remote' || t === 'Remote';
+  if (t === 'remote' || t === 'Remote') return true;
+  return t.startsWith('AWS::') && !COMPUTE.some((c) => t.startsWith(c));
 }
 
 function layout(services) {

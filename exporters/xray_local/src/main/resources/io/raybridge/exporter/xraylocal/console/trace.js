@@ -76,7 +76,8 @@ function details(panel, row) {
   const d = row.doc;
   const seg = row.segment;
   const duration = d.end_time && d.start_time ? d.end_time - d.start_time : undefined;
-  panel.replaceChildren(
+  // replaceChildren would print a null as text; absent sections are dropped first.
+  panel.replaceChildren(...[
     h('h2', {}, d.name || '(unnamed)', h('small', {}, row.depth === 0 || d === seg
       ? ' segment' : ' subsegment')),
     section('Overview', kv({
@@ -98,7 +99,8 @@ function details(panel, row) {
     section('Annotations', kv(d.annotations)),
     section('Metadata', d.metadata && Object.keys(d.metadata).length
       ? h('pre', {}, JSON.stringify(d.metadata, null, 2)) : null),
-    section('Cause', cause(d.cause)));
+    section('Cause', cause(d.cause)),
+  ].filter(Boolean));
 }
 
 export async function renderTrace(view, { traceId, stillCurrent }) {
