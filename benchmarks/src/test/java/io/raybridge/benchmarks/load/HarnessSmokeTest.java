@@ -1,0 +1,76 @@
+package io.raybridge.benchmarks.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the real harness (collector JVM from the distribution jar, load generator process, mock
+ * backend, /proc sampling) for a few seconds per workload and checks that it works and that what
+ * was sent arrived. No performance thresholds: the numbers depend on the machine.
+ */
+class HarnessSmokeTest {
+  private static final Path JAR = Paths.get("../distributions/raybridge/target/raybridge.jar");
+  private static final Path OUT = Paths.get("target/smoke-results");
+
+  @BeforeAll
+  static void needsDistribution() {
+    assumeTrue(Files.isRegularFile(JAR), "the distribution jar is built later in the reactor");
+  }
+
+  private static Runner.Settings smoke(String workload, double rate) {
+    return new Runner.Settings(
+        Workloads.byId(workload),
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(3),
+        1,
+        rate,
+        true,
+        JAR,
+        OUT,
+        List.of(Runner.DEFAULT_JVM_FLAGS.split(" ")),
+        Workloads.byId(workload).protocol(),
+        42);
+  }
+
+  @Test
+  void otlpGrpcThroughBatchDeliversEverySpanIntactAndWritesAResult() throws Exception {
+    Map<String, Object> doc = Runner.run(smoke("W1", 5_000));
+
+    JsonNode result = new ObjectMapper().readTree(Paths.get((String) doc.get("file")).toFile());
+    JsonNode run = result.path("runs").get(0).path("batch");
+    assertThat(run.path("sent").asLong()).isGreaterThan(0);
+    assertThat(run.path("received").asLong()).isEqualTo(run.path("sent").asLong());
+    assertThat(run.path("dropped").asLong()).isZero();
+    assertThat(run.path("checked").asLong()).isGreaterThan(0);
+    assertThat(run.path("mismatches").asLong()).isZero();
+    assertThat(run.path("cpu_samples").asInt()).isGreaterThan(0);
+    assertThat(run.path("rss_max_mib").asDouble()).isGreaterThan(0);
+    assertThat(run.path("generator").path("latency").path("count").asLong()).isGreaterThan(0);
+    assertThat(result.path("verified").asBoolean()).isTrue();
+    assertThat(result.path("collector_jvm_flags").asText()).contains("-Xmx256m");
+    assertThat((String) doc.get("markdown_row")).startsWith("| W1 |").contains("smoke mode");
+  }
+
+  @Test
+  void xrayUdpThroughBatchToTheCountingFakeDeliversEverySegment() throws Exception {
+    Map<String, Object> doc = Runner.run(smoke("W3", 500));
+
+    JsonNode result = new ObjectMapper().readTree(Paths.get((String) doc.get("file")).toFile());
+    JsonNode run = result.path("runs").get(0).path("xray");
+    assertThat(run.path("sent").asLong()).isGreaterThan(0);
+    assertThat(run.path("received").asLong()).isEqualTo(run.path("sent").asLong());
+    assertThat(run.path("cpu_samples").asInt()).isGreaterThan(0);
+    assertThat(result.path("verified").asBoolean()).isTrue();
+  }
+}

@@ -1,0 +1,81 @@
+package io.raybridge.benchmarks.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.raybridge.benchmarks.Datasets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class OtlpSinkTest {
+  private final Payloads pool = Payloads.build("D1", 7, 4);
+  private OtlpSink sink;
+  private ManagedChannel channel;
+
+  @BeforeEach
+  void start() throws Exception {
+    sink = OtlpSink.start(0, pool, 1);
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", sink.port()).usePlaintext().build();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    sink.close();
+  }
+
+  private void export(byte[] body) {
+    ClientCalls.blockingUnaryCall(channel, RawOtlp.EXPORT, CallOptions.DEFAULT, body);
+  }
+
+  @Test
+  void countsEverySpanOfWhatWasSentWithoutMismatches() {
+    for (byte[] body : pool.bodies()) {
+      export(body);
+    }
+
+    OtlpSink.Report r = sink.report();
+    assertThat(r.spans()).isEqualTo(4L * Datasets.D1_SPANS_PER_REQUEST);
+    assertThat(r.requests()).isEqualTo(4);
+    assertThat(r.checked()).isEqualTo(r.spans());
+    assertThat(r.mismatches()).isZero();
+  }
+
+  @Test
+  void reportsASpanThatLostAnAttribute() throws Exception {
+    ExportTraceServiceRequest sent = ExportTraceServiceRequest.parseFrom(pool.bodies().get(0));
+    ExportTraceServiceRequest.Builder trimmed = sent.toBuilder();
+    Span.Builder span = trimmed.getResourceSpansBuilder(0).getScopeSpansBuilder(0).getSpansBuilder(3);
+    span.removeAttributes(1);
+
+    export(trimmed.build().toByteArray());
+
+    assertThat(sink.report().mismatches()).isEqualTo(1);
+    assertThat(sink.report().problems()).singleElement().asString().contains("encoded bytes");
+  }
+
+  @Test
+  void reportsASpanThatWasNeverSent() {
+    export(Datasets.d1(99, 1234, 1).toByteArray());
+
+    assertThat(sink.report().mismatches()).isEqualTo(1);
+    assertThat(sink.report().problems()).singleElement().asString().contains("never sent");
+  }
+
+  @Test
+  void datasetsHaveTheDocumentedShapes() {
+    assertThat(Payloads.build("D1", 42, 10).meanBytesPerItem()).isBetween(140.0, 156.0);
+    assertThat(Payloads.build("D2", 42, 2).meanBytesPerItem()).isBetween(250.0, 400.0);
+    assertThat(Payloads.build("D3", 42, 1).meanBytesPerItem()).isGreaterThan(10_000.0);
+    Payloads d4 = Payloads.build("D4", 42, 2);
+    assertThat(new String(d4.bodies().get(0), java.nio.charset.StandardCharsets.UTF_8))
+        .startsWith("{\"format\":\"json\",\"version\":1}\n");
+  }
+}
