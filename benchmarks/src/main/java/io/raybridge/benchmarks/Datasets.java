@@ -122,8 +122,9 @@ public final class Datasets {
   }
 
   /**
-   * D2: one ResourceSpans of {@code count} spans: traces of 10–50 spans, an HTTP SERVER root and DB
-   * CLIENT children, 8 resource attributes, ~5 % errors with an exception event.
+   * D2: one ResourceSpans of {@code count} spans (≈330 bytes each on the wire): traces of 10–50
+   * spans, an HTTP SERVER root and DB CLIENT children, 8 resource attributes, ~5 % errors with an
+   * exception event.
    */
   public static ResourceSpans d2(int count, long seed) {
     Random r = new Random(seed);
@@ -192,7 +193,11 @@ public final class Datasets {
                 .addAttributes(kv("db.system.name", "postgresql"))
                 .addAttributes(kv("db.namespace", "orders"))
                 .addAttributes(kv("db.query.text", "SELECT * FROM orders WHERE id = $1"))
+                .addAttributes(kv("db.operation.name", "SELECT"))
+                .addAttributes(kv("db.collection.name", "orders"))
                 .addAttributes(kv("server.address", "db.internal"))
+                .addAttributes(kv("server.port", 5432))
+                .addAttributes(kv("network.peer.address", "10.0.3.17"))
                 .build());
       }
     }

@@ -52,7 +52,8 @@ class OtlpSinkTest {
   void reportsASpanThatLostAnAttribute() throws Exception {
     ExportTraceServiceRequest sent = ExportTraceServiceRequest.parseFrom(pool.bodies().get(0));
     ExportTraceServiceRequest.Builder trimmed = sent.toBuilder();
-    Span.Builder span = trimmed.getResourceSpansBuilder(0).getScopeSpansBuilder(0).getSpansBuilder(3);
+    Span.Builder span =
+        trimmed.getResourceSpansBuilder(0).getScopeSpansBuilder(0).getSpansBuilder(3);
     span.removeAttributes(1);
 
     export(trimmed.build().toByteArray());

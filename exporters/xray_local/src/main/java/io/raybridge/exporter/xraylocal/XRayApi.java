@@ -254,18 +254,23 @@ final class XRayApi {
   }
 
   /**
-   * The time embedded in an X-Ray trace id ({@code 1-<8 hex epoch>-...}), else {@code fallback}.
+   * The time embedded in an X-Ray trace id ({@code 1-<8 hex epoch>-...}), or {@code start} when the
+   * id carries none or an implausible one: ids converted from W3C trace ids (OpenTelemetry SDKs)
+   * have random bits there, while X-Ray ids are minted when the request starts.
    */
-  static double traceIdTime(String id, double fallback) {
+  static double traceIdTime(String id, double start) {
     if (id.length() >= 10 && id.startsWith("1-")) {
       try {
-        return Long.parseLong(id.substring(2, 10), 16);
+        long embedded = Long.parseLong(id.substring(2, 10), 16);
+        return Math.abs(embedded - start) <= PLAUSIBLE_ID_SKEW_SECONDS ? embedded : start;
       } catch (NumberFormatException e) {
-        return fallback;
+        return start;
       }
     }
-    return fallback;
+    return start;
   }
+
+  private static final long PLAUSIBLE_ID_SKEW_SECONDS = 3600;
 
   private JsonNode summary(TraceFacts f) {
     ObjectNode s = MAPPER.createObjectNode();

@@ -134,7 +134,9 @@ class ConsoleBrowserTest {
 
   @Test
   void serviceMapShowsTheShopsServicesAndANodesLatencyHistogram() throws IOException {
-    open("/map");
+    // Arrive the way a user does: through the navigation bar from another page.
+    open("/traces");
+    driver.findElement(By.cssSelector("nav a[data-page='map']")).click();
     for (String service : List.of("api-gateway", "checkout", "inventory", "payment")) {
       assertThat(node(service).getText()).contains(service);
     }
@@ -220,6 +222,45 @@ class ConsoleBrowserTest {
     assertThat(driver.findElement(By.cssSelector("#segment-detail .detail-http")).getText())
         .contains("500");
     screenshot("trace-timeline");
+  }
+
+  @Test
+  void samplingRulesAreCreatedEditedAndDeleted() throws IOException {
+    open("/sampling");
+    waiter()
+        .until(
+            ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#rules tr[data-rule='Default']")));
+
+    driver.findElement(By.id("rule-new")).click();
+    WebElement form = driver.findElement(By.id("rule-form"));
+    fill(form, "RuleName", "checkout-all");
+    fill(form, "Priority", "10");
+    fill(form, "FixedRate", "1");
+    fill(form, "ServiceName", "checkout");
+    fill(form, "URLPath", "/checkout*");
+    form.findElement(By.id("rule-save")).click();
+    By row = By.cssSelector("#rules tr[data-rule='checkout-all']");
+    assertThat(waiter().until(ExpectedConditions.presenceOfElementLocated(row)).getText())
+        .contains("checkout")
+        .contains("100.0 %");
+
+    driver.findElement(row).findElement(By.cssSelector("button.edit")).click();
+    fill(driver.findElement(By.id("rule-form")), "FixedRate", "0.25");
+    driver.findElement(By.id("rule-save")).click();
+    waiter().until(d -> d.findElement(row).getText().contains("25.0 %"));
+    screenshot("sampling-rules");
+
+    driver.findElement(row).findElement(By.cssSelector("button.delete")).click();
+    driver.switchTo().alert().accept();
+    waiter().until(ExpectedConditions.numberOfElementsToBe(row, 0));
+    assertThat(driver.findElements(By.cssSelector("#rules tr[data-rule='Default']"))).hasSize(1);
+  }
+
+  private static void fill(WebElement form, String name, String value) {
+    WebElement input = form.findElement(By.name(name));
+    input.clear();
+    input.sendKeys(value);
   }
 
   /** Traces shaped like {@code raybridge demo}'s: the same services, span kinds and attributes. */

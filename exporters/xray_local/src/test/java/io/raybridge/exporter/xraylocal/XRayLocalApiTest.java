@@ -122,6 +122,19 @@ class XRayLocalApiTest {
       }
     }
     assertThat(stored).isEqualTo(spans);
+
+    // OpenTelemetry trace ids carry no time; the default TraceId range falls back to start times.
+    List<String> found =
+        xray
+            .getTraceSummaries(
+                b ->
+                    b.startTime(Instant.now().minusSeconds(120))
+                        .endTime(Instant.now().plusSeconds(120)))
+            .traceSummaries()
+            .stream()
+            .map(TraceSummary::id)
+            .toList();
+    assertThat(found).containsAll(ids);
   }
 
   private static int countSubsegments(String json) {
@@ -250,7 +263,8 @@ class XRayLocalApiTest {
     String faulty = Docs.traceId(base);
     String fine = Docs.traceId(base + 1);
     put(
-        Docs.segment(faulty, Docs.id(), null, "cart", base, base + 1, Docs.status(503)),
+        Docs.segment(
+            faulty, Docs.id(), null, "cart", base, base + 1, Docs.status(503) + ",\"fault\":true"),
         Docs.segment(fine, Docs.id(), null, "cart", base + 1, base + 1.5, Docs.status(200)));
     xray.createGroup(b -> b.groupName("faults").filterExpression("fault"));
     try {

@@ -97,9 +97,10 @@ function perMinute(count, range) {
 function edgeLabel(st, range) {
   const lines = [`${perMinute(st.total, range)} · ${fmtSeconds(st.avg)}`];
   const bad = [];
-  if (st.fault) bad.push(`${fmtPercent(st.fault, st.total)} fault`);
-  if (st.error - st.throttle > 0) bad.push(`${fmtPercent(st.error - st.throttle, st.total)} err`);
-  if (st.throttle) bad.push(`${fmtPercent(st.throttle, st.total)} throttle`);
+  // Short forms keep labels between columns: F faults (5xx), E errors (4xx), T throttles (429).
+  if (st.fault) bad.push(`F ${fmtPercent(st.fault, st.total)}`);
+  if (st.error - st.throttle > 0) bad.push(`E ${fmtPercent(st.error - st.throttle, st.total)}`);
+  if (st.throttle) bad.push(`T ${fmtPercent(st.throttle, st.total)}`);
   if (bad.length) lines.push(bad.join(' · '));
   return lines;
 }
@@ -242,5 +243,6 @@ export async function renderServiceMap(view, { timeRange, stillCurrent }) {
   }), h('div', { class: 'legend' },
     h('span', { class: 'swatch ok' }), 'healthy ',
     h('span', { class: 'swatch warn' }), 'errors / throttles ',
-    h('span', { class: 'swatch fault' }), 'faults ≥ 5 %'));
+    h('span', { class: 'swatch fault' }), 'faults ≥ 5 % · edges: requests/min · average ' +
+      'response time · F faults (5xx) · E errors (4xx) · T throttles (429)'));
 }
