@@ -123,6 +123,12 @@ final class CollectorProcess implements AutoCloseable {
     await("output contains '" + text + "'", Duration.ofSeconds(30), () -> output().contains(text));
   }
 
+  /** Sends SIGKILL and waits for the process to die. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
   /** Sends SIGTERM and waits for the process to exit; returns the exit code. */
   int terminate() throws InterruptedException {
     process.destroy();

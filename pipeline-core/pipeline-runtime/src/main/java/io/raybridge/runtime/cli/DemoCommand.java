@@ -10,6 +10,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.IdGenerator;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
@@ -228,6 +229,7 @@ public final class DemoCommand implements Callable<Integer> {
             counters);
     return SdkTracerProvider.builder()
         .setResource(resource)
+        .setIdGenerator(XRAY_IDS)
         .addSpanProcessor(
             BatchSpanProcessor.builder(exporter)
                 .setMaxQueueSize(50_000)
@@ -236,6 +238,25 @@ public final class DemoCommand implements Callable<Integer> {
                 .build())
         .build();
   }
+
+  /**
+   * Trace ids that start with the current epoch second, as X-Ray's do: X-Ray (and the local
+   * service) finds traces by the time in their id, which random W3C ids do not carry.
+   */
+  static final IdGenerator XRAY_IDS =
+      new IdGenerator() {
+        @Override
+        public String generateSpanId() {
+          return IdGenerator.random().generateSpanId();
+        }
+
+        @Override
+        public String generateTraceId() {
+          String random = IdGenerator.random().generateTraceId();
+          return String.format(java.util.Locale.ROOT, "%08x", System.currentTimeMillis() / 1000)
+              + random.substring(8);
+        }
+      };
 
   /** Outcome counts of the requests and of the export. */
   private static final class Counters {

@@ -128,7 +128,12 @@ class DemoCommandTest {
             Span.SpanKind.SPAN_KIND_CLIENT,
             Span.SpanKind.SPAN_KIND_PRODUCER,
             Span.SpanKind.SPAN_KIND_CONSUMER);
+    long now = System.currentTimeMillis() / 1000;
     for (Received r : spans) {
+      // X-Ray-style ids: the first four bytes are the epoch second the trace began.
+      long epoch =
+          r.span().getTraceId().substring(0, 4).asReadOnlyByteBuffer().getInt() & 0xffffffffL;
+      assertThat(epoch).isBetween(now - 60, now + 1);
       assertThat(find(r.resource(), "cloud.provider").map(AnyValue::getStringValue))
           .contains("aws");
       assertThat(find(r.resource(), "cloud.platform")).isPresent();
