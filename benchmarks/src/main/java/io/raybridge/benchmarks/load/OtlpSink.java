@@ -54,6 +54,7 @@ public final class OtlpSink implements AutoCloseable {
 
   private final Map<Long, Expected> expected;
   private final int sampleEvery;
+  private final boolean allowAdditions;
   private final Server server;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong spans = new AtomicLong();
@@ -61,8 +62,10 @@ public final class OtlpSink implements AutoCloseable {
   private final AtomicLong mismatches = new AtomicLong();
   private final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
 
-  private OtlpSink(Map<Long, Expected> expected, int sampleEvery, int port) throws IOException {
+  private OtlpSink(Map<Long, Expected> expected, int sampleEvery, boolean allowAdditions, int port)
+      throws IOException {
     this.expected = expected;
+    this.allowAdditions = allowAdditions;
     this.sampleEvery = Math.max(1, sampleEvery);
     ServerServiceDefinition service =
         ServerServiceDefinition.builder("opentelemetry.proto.collector.trace.v1.TraceService")
@@ -99,7 +102,17 @@ public final class OtlpSink implements AutoCloseable {
    * @param sampleEvery parse and check one span in this many
    */
   public static OtlpSink start(int port, Payloads sent, int sampleEvery) throws IOException {
-    return new OtlpSink(sent == null ? null : expectations(sent), sampleEvery, port);
+    return start(port, sent, sampleEvery, false);
+  }
+
+  /**
+   * Starts a sink on loopback that, if {@code allowAdditions}, accepts spans that grew on the way
+   * (a sampler recording its threshold in the trace state) but still not spans that shrank.
+   */
+  public static OtlpSink start(int port, Payloads sent, int sampleEvery, boolean allowAdditions)
+      throws IOException {
+    return new OtlpSink(
+        sent == null ? null : expectations(sent), sampleEvery, allowAdditions, port);
   }
 
   /** The port the sink listens on. */
@@ -220,7 +233,9 @@ public final class OtlpSink implements AutoCloseable {
       problem = "span " + hex(span.getSpanId()) + " arrived with another trace id";
     } else if (!e.name().equals(span.getName())) {
       problem = "span " + hex(span.getSpanId()) + " arrived named '" + span.getName() + "'";
-    } else if (e.encodedLength() != encoded.length) {
+    } else if (allowAdditions
+        ? encoded.length < e.encodedLength()
+        : encoded.length != e.encodedLength()) {
       problem =
           "span "
               + hex(span.getSpanId())

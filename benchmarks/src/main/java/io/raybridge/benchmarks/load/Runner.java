@@ -722,7 +722,12 @@ public final class Runner {
         case "otlp_json" -> new Backend(null, null, dir.resolve("traces.json"), false, 0);
         case "otlp_proto" -> new Backend(null, null, dir.resolve("traces.pb"), false, 0);
         default ->
-            new Backend(OtlpSink.start(0, pool, 64), null, null, variant.equals("sampling"), 0);
+            new Backend(
+                OtlpSink.start(0, pool, 64, variant.equals("sampling")),
+                null,
+                null,
+                variant.equals("sampling"),
+                0);
       };
     }
 

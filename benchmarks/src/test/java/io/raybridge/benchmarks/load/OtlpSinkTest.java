@@ -63,6 +63,33 @@ class OtlpSinkTest {
   }
 
   @Test
+  void aSamplingSinkAcceptsASpanThatGrewButNotOneThatShrank() throws Exception {
+    try (OtlpSink sampling = OtlpSink.start(0, pool, 1, true)) {
+      ManagedChannel ch =
+          NettyChannelBuilder.forAddress("127.0.0.1", sampling.port()).usePlaintext().build();
+      try {
+        ExportTraceServiceRequest.Builder grown =
+            ExportTraceServiceRequest.parseFrom(pool.bodies().get(1)).toBuilder();
+        grown.getResourceSpansBuilder(0).getScopeSpansBuilder(0).getSpansBuilder(0)
+            .setTraceState("ot=th:e");
+        ExportTraceServiceRequest.Builder shrunk =
+            ExportTraceServiceRequest.parseFrom(pool.bodies().get(2)).toBuilder();
+        shrunk.getResourceSpansBuilder(0).getScopeSpansBuilder(0).getSpansBuilder(0)
+            .removeAttributes(0);
+
+        ClientCalls.blockingUnaryCall(
+            ch, RawOtlp.EXPORT, CallOptions.DEFAULT, grown.build().toByteArray());
+        assertThat(sampling.report().mismatches()).isZero();
+        ClientCalls.blockingUnaryCall(
+            ch, RawOtlp.EXPORT, CallOptions.DEFAULT, shrunk.build().toByteArray());
+        assertThat(sampling.report().mismatches()).isEqualTo(1);
+      } finally {
+        ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
   void reportsASpanThatWasNeverSent() {
     export(Datasets.d1(99, 1234, 1).toByteArray());
 

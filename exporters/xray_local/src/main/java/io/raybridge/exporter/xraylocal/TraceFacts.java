@@ -132,17 +132,36 @@ record TraceFacts(
     return all.stream().anyMatch(TraceStore::isInProgress);
   }
 
+  /** Whether the root segment faulted (any document when the trace has no root yet). */
   boolean hasFault() {
-    return all.stream().anyMatch(s -> Outcome.of(s) == Outcome.FAULT);
+    return root != null
+        ? Outcome.of(root) == Outcome.FAULT
+        : all.stream().anyMatch(s -> Outcome.of(s) == Outcome.FAULT);
   }
 
+  /** Whether the root segment has a 4xx-class error (any document when there is no root yet). */
   boolean hasError() {
-    return all.stream()
-        .anyMatch(s -> Outcome.of(s) == Outcome.ERROR || Outcome.of(s) == Outcome.THROTTLE);
+    return root != null
+        ? isError(Outcome.of(root))
+        : all.stream().anyMatch(s -> isError(Outcome.of(s)));
   }
 
+  private static boolean isError(Outcome o) {
+    return o == Outcome.ERROR || o == Outcome.THROTTLE;
+  }
+
+  /** Whether any document was throttled. */
   boolean hasThrottle() {
     return all.stream().anyMatch(s -> Outcome.of(s) == Outcome.THROTTLE);
+  }
+
+  /** When the last document of the trace arrived, epoch seconds. */
+  double lastUpdate() {
+    return trace.documents().stream()
+            .mapToLong(StoredTrace.Document::receivedMillis)
+            .max()
+            .orElse(0)
+        / 1000.0;
   }
 
   /** How a (sub)segment ended, from its flags and HTTP status. */

@@ -189,7 +189,12 @@ final class XRayApi {
     List<TraceFacts> matched = new ArrayList<>();
     for (StoredTrace t : store.all()) {
       TraceFacts f = TraceFacts.of(t);
-      double at = rangeType.equals("TraceId") ? traceIdTime(t.id(), f.start()) : f.start();
+      double at =
+          switch (rangeType) {
+            case "Event" -> f.lastUpdate();
+            case "Service" -> f.end();
+            default -> traceIdTime(t.id(), f.start());
+          };
       if (at < start || at >= end) {
         continue;
       }

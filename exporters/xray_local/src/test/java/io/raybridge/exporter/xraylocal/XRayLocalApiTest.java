@@ -36,6 +36,7 @@ import software.amazon.awssdk.services.xray.model.SamplingRule;
 import software.amazon.awssdk.services.xray.model.SamplingRuleRecord;
 import software.amazon.awssdk.services.xray.model.SamplingStatisticsDocument;
 import software.amazon.awssdk.services.xray.model.SamplingTargetDocument;
+import software.amazon.awssdk.services.xray.model.TimeRangeType;
 import software.amazon.awssdk.services.xray.model.TraceSummary;
 
 /** Every API operation through the AWS SDK's real {@link XRayClient}. */
@@ -135,6 +136,19 @@ class XRayLocalApiTest {
             .map(TraceSummary::id)
             .toList();
     assertThat(found).containsAll(ids);
+    // Event: by arrival of the latest document.
+    List<String> arrived =
+        xray
+            .getTraceSummaries(
+                b ->
+                    b.startTime(Instant.now().minusSeconds(60))
+                        .endTime(Instant.now().plusSeconds(1))
+                        .timeRangeType(TimeRangeType.EVENT))
+            .traceSummaries()
+            .stream()
+            .map(TraceSummary::id)
+            .toList();
+    assertThat(arrived).containsAll(ids);
   }
 
   private static int countSubsegments(String json) {

@@ -368,7 +368,7 @@ public final class DemoCommand implements Callable<Integer> {
                   .build());
       long t = at + latencyNanos(2);
       int status;
-      if (random.nextDouble() < 0.005) {
+      if (random.nextDouble() < 0.006) {
         // The gateway's own rate limit: answered at once, nothing downstream.
         status = 429;
         t += latencyNanos(1);
@@ -434,7 +434,7 @@ public final class DemoCommand implements Callable<Integer> {
                   URL, "http://inventory.shop.internal:8080" + path));
       long t = at + latencyNanos(1.5);
       t = dynamo("inventory", Context.root().with(server), t, "GetItem", "products", 6, 200);
-      int status = random.nextDouble() < 0.008 ? 404 : 200;
+      int status = random.nextDouble() < 0.01 ? 404 : 200;
       t += latencyNanos(2);
       finish(server, status, t);
       end[0] = t;
@@ -480,7 +480,7 @@ public final class DemoCommand implements Callable<Integer> {
                   URL, "http://inventory.shop.internal:8080/inventory/reserve"));
       long r = t + latencyNanos(2);
       r = dynamo("inventory", Context.root().with(reserveServer), r, "UpdateItem", "stock", 8, 200);
-      int reserved = random.nextDouble() < 0.004 ? 409 : 200;
+      int reserved = random.nextDouble() < 0.005 ? 409 : 200;
       r += latencyNanos(1);
       finish(reserveServer, reserved, r);
       t = r + latencyNanos(1);
@@ -530,7 +530,7 @@ public final class DemoCommand implements Callable<Integer> {
       Context ctx = Context.root().with(server);
       long t = at + latencyNanos(3);
       int status;
-      if (random.nextDouble() < 0.006) {
+      if (random.nextDouble() < 0.008) {
         status = 402; // card declined: the client's error
         t += latencyNanos(5);
       } else {
@@ -546,7 +546,7 @@ public final class DemoCommand implements Callable<Integer> {
                     METHOD, "POST",
                     URL, "https://api.payments-provider.example/v1/charges",
                     SERVER, "api.payments-provider.example"));
-        boolean fault = random.nextDouble() < 0.011;
+        boolean fault = random.nextDouble() < 0.012;
         t += fault ? latencyNanos(900) : latencyNanos(120);
         int providerStatus = fault ? 502 : 201;
         if (fault) {
@@ -598,7 +598,10 @@ public final class DemoCommand implements Callable<Integer> {
       return end;
     }
 
-    /** The order goes on SQS; order-worker picks it up a little later in the same trace. */
+    /**
+     * The order goes on SQS; order-worker picks it up a little later. As with SQS-triggered
+     * consumers, its work starts a trace of its own, linked to the message's producer span.
+     */
     private long enqueue(Context parent, long at) {
       Span send =
           start(
@@ -622,21 +625,24 @@ public final class DemoCommand implements Callable<Integer> {
       finish(send, 200, sent);
       long received = sent + latencyNanos(60);
       Span process =
-          start(
-              "order-worker",
-              "shop-orders process",
-              SpanKind.CONSUMER,
-              parent.with(send),
-              received,
-              Attributes.builder()
-                  .put(RPC_SYSTEM, "aws-api")
-                  .put(RPC_SERVICE, "SQS")
-                  .put(RPC_METHOD, "ReceiveMessage")
-                  .put(QUEUE_URL, QUEUE)
-                  .put("messaging.system", "aws_sqs")
-                  .put("messaging.destination.name", "shop-orders")
-                  .put("messaging.operation.type", "process")
-                  .build());
+          tracers
+              .get("order-worker")
+              .spanBuilder("shop-orders process")
+              .setSpanKind(SpanKind.CONSUMER)
+              .setNoParent()
+              .addLink(send.getSpanContext())
+              .setStartTimestamp(received, TimeUnit.NANOSECONDS)
+              .setAllAttributes(
+                  Attributes.builder()
+                      .put(RPC_SYSTEM, "aws-api")
+                      .put(RPC_SERVICE, "SQS")
+                      .put(RPC_METHOD, "ReceiveMessage")
+                      .put(QUEUE_URL, QUEUE)
+                      .put("messaging.system", "aws_sqs")
+                      .put("messaging.destination.name", "shop-orders")
+                      .put("messaging.operation.type", "process")
+                      .build())
+              .startSpan();
       long t = received + latencyNanos(2);
       t = dynamo("order-worker", Context.root().with(process), t, "PutItem", "orders", 8, 200);
       t += latencyNanos(3);

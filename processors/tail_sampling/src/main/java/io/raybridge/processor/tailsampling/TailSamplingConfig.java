@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * The {@code tail_sampling} processor's configuration. Keys shared with the OpenTelemetry
  * Collector's {@code tail_sampling} processor have its names and defaults; {@code
- * max_buffered_bytes}, {@code max_trace_bytes} and {@code on_shutdown} are Raybridge's own.
+ * max_buffered_bytes}, {@code max_trace_bytes}, {@code on_shutdown} and {@code storage} are
+ * Raybridge's own.
  *
  * <p>Every policy, sub-policies included, is validated here rather than in its own record, so that
  * one bad value deep inside an {@code and} is reported once, with its full path.
@@ -30,6 +31,8 @@ import java.util.Set;
  * @param maxTraceBytes the heap one trace may take; a trace reaching it is decided at once; default
  *     4 MiB
  * @param onShutdown what happens to buffered traces on shutdown; default {@code decide}
+ * @param storage when set, the buffer and the decision cache are kept in a journal on disk and
+ *     survive a restart; default none (memory only)
  */
 public record TailSamplingConfig(
     @JsonProperty("decision_wait") Duration decisionWait,
@@ -41,7 +44,8 @@ public record TailSamplingConfig(
     @JsonProperty("policies") List<PolicyConfig> policies,
     @JsonProperty("max_buffered_bytes") Long maxBufferedBytes,
     @JsonProperty("max_trace_bytes") Long maxTraceBytes,
-    @JsonProperty("on_shutdown") OnShutdown onShutdown) {
+    @JsonProperty("on_shutdown") OnShutdown onShutdown,
+    @JsonProperty("storage") StorageConfig storage) {
 
   public static final Duration DEFAULT_DECISION_WAIT = Duration.ofSeconds(30);
   public static final int DEFAULT_NUM_TRACES = 50_000;
