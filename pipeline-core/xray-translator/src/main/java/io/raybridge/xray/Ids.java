@@ -1,6 +1,7 @@
 package io.raybridge.xray;
 
 import com.google.protobuf.ByteString;
+import java.nio.charset.StandardCharsets;
 
 /** Conversions between X-Ray ids/times and OTLP ids/times. */
 final class Ids {
@@ -10,13 +11,26 @@ final class Ids {
   private Ids() {}
 
   static String hex(ByteString bytes) {
-    char[] out = new char[bytes.size() * 2];
+    int n = bytes.size();
+    if (n > 32) {
+      byte[] out = new byte[n * 2];
+      hexInto(bytes, out, 0);
+      return new String(out, StandardCharsets.ISO_8859_1);
+    }
+    // Ids are short: format into a per-thread buffer so the String is the only allocation.
+    byte[] out = HEX_BUFFER.get();
+    hexInto(bytes, out, 0);
+    return new String(out, 0, n * 2, StandardCharsets.ISO_8859_1);
+  }
+
+  private static final ThreadLocal<byte[]> HEX_BUFFER = ThreadLocal.withInitial(() -> new byte[64]);
+
+  private static void hexInto(ByteString bytes, byte[] out, int at) {
     for (int i = 0; i < bytes.size(); i++) {
       int b = bytes.byteAt(i) & 0xff;
-      out[2 * i] = HEX[b >>> 4];
-      out[2 * i + 1] = HEX[b & 0xf];
+      out[at + 2 * i] = (byte) HEX[b >>> 4];
+      out[at + 2 * i + 1] = (byte) HEX[b & 0xf];
     }
-    return new String(out);
   }
 
   /** 16 hex digits to 8 bytes; the caller has validated the input. */
@@ -39,8 +53,18 @@ final class Ids {
 
   /** 16 bytes to {@code 1-XXXXXXXX-YYYYYYYYYYYYYYYYYYYYYYYY}. */
   static String xrayTraceId(ByteString id) {
-    String h = hex(id);
-    return "1-" + h.substring(0, 8) + "-" + h.substring(8);
+    if (id.size() != 16) {
+      String h = hex(id);
+      return "1-" + h.substring(0, 8) + "-" + h.substring(8);
+    }
+    byte[] out = HEX_BUFFER.get();
+    hexInto(id, out, 1); // 32 digits at 1..32, then open the gaps for "1-" and "-"
+    out[0] = '1';
+    System.arraycopy(out, 9, out, 11, 24);
+    System.arraycopy(out, 1, out, 2, 8);
+    out[1] = '-';
+    out[10] = '-';
+    return new String(out, 0, 35, StandardCharsets.ISO_8859_1);
   }
 
   static boolean isValidSpanId(ByteString id) {

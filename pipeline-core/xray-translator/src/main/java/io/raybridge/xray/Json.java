@@ -193,11 +193,15 @@ final class Json {
 
   /** Formats a finite double into {@code out}; returns the length. */
   private static int plainInto(double d, char[] out) {
-    String s = Double.toString(d);
-    int e = s.indexOf('E');
+    // StringBuilder.append(double) formats exactly like Double.toString without creating a String.
+    StringBuilder s = DOUBLE_TEXT.get();
+    s.setLength(0);
+    s.append(d);
+    int e = indexOf(s, 'E');
     int n = 0;
     if (e < 0) {
-      int len = s.endsWith(".0") ? s.length() - 2 : s.length();
+      int sl = s.length();
+      int len = sl >= 2 && s.charAt(sl - 2) == '.' && s.charAt(sl - 1) == '0' ? sl - 2 : sl;
       s.getChars(0, len, out, 0);
       return len;
     }
@@ -244,7 +248,19 @@ final class Json {
     return n;
   }
 
-  private static char digitAt(String s, int start, int dot, int i) {
+  private static final ThreadLocal<StringBuilder> DOUBLE_TEXT =
+      ThreadLocal.withInitial(() -> new StringBuilder(32));
+
+  private static int indexOf(CharSequence s, char c) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static char digitAt(CharSequence s, int start, int dot, int i) {
     return i == 0 ? s.charAt(start) : s.charAt(dot + i);
   }
 

@@ -139,6 +139,16 @@ class DemoCommandTest {
       assertThat(find(r.resource(), "cloud.platform")).isPresent();
     }
 
+    // The queue consumer starts its own trace, linked to the producer like SQS-triggered code.
+    assertThat(spans)
+        .filteredOn(r -> r.span().getKind() == Span.SpanKind.SPAN_KIND_CONSUMER)
+        .allSatisfy(
+            r -> {
+              assertThat(r.service()).isEqualTo("order-worker");
+              assertThat(r.span().getParentSpanId().isEmpty()).isTrue();
+              assertThat(r.span().getLinksList()).hasSize(1);
+            });
+
     List<Received> dynamo =
         spans.stream()
             .filter(

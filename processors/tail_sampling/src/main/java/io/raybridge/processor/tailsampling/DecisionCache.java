@@ -2,6 +2,7 @@ package io.raybridge.processor.tailsampling;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Remembers decisions after a trace left the buffer, so that its late spans follow it: kept trace
@@ -49,6 +50,16 @@ final class DecisionCache {
       notSampled.put(key, Boolean.TRUE);
     } else {
       sampled.put(key, decision);
+    }
+  }
+
+  /** Every remembered decision, dropped ones first, each kind least recently used first. */
+  synchronized void forEach(BiConsumer<TraceKey, Integer> action) {
+    for (TraceKey key : notSampled.keySet()) {
+      action.accept(key, NOT_SAMPLED);
+    }
+    for (Map.Entry<TraceKey, Integer> e : sampled.entrySet()) {
+      action.accept(e.getKey(), e.getValue());
     }
   }
 

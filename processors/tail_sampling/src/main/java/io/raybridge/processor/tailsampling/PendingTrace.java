@@ -76,6 +76,46 @@ final class PendingTrace {
     return heapBytes - before;
   }
 
+  /**
+   * Appends {@code spanCount} spans already encoded as the {@code spans} field of a {@code
+   * ScopeSpans} (as {@link #encoded} returns them) to the group of {@code header}; returns how much
+   * {@link #heapBytes} grew. Used to rebuild the buffer from storage.
+   */
+  long appendEncoded(GroupHeader header, byte[] spans, int spanCount) {
+    long before = heapBytes;
+    int g = group(header);
+    byte[] buf = data[g];
+    int len = lengths[g];
+    if (buf == null || buf.length - len < spans.length) {
+      int capacity = len + spans.length;
+      byte[] grown = buf == null ? new byte[capacity] : Arrays.copyOf(buf, capacity);
+      heapBytes += capacity - (buf == null ? 0 : buf.length);
+      data[g] = buf = grown;
+    }
+    System.arraycopy(spans, 0, buf, len, spans.length);
+    lengths[g] = len + spans.length;
+    this.spanCount += spanCount;
+    return heapBytes - before;
+  }
+
+  /** How many resource+scope groups the trace has. */
+  int groups() {
+    return groups;
+  }
+
+  GroupHeader header(int group) {
+    return headers[group];
+  }
+
+  /** The group's spans, encoded; only the first {@link #encodedLength} bytes are used. */
+  byte[] encoded(int group) {
+    return data[group];
+  }
+
+  int encodedLength(int group) {
+    return lengths[group];
+  }
+
   private int group(GroupHeader header) {
     for (int i = 0; i < groups; i++) {
       if (headers[i] == header || headers[i].equals(header)) {

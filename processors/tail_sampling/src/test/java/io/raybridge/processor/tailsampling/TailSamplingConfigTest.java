@@ -38,6 +38,23 @@ class TailSamplingConfigTest {
     assertThat(c.maxBufferedBytes()).isEqualTo(128L << 20);
     assertThat(c.maxTraceBytes()).isEqualTo(4L << 20);
     assertThat(c.onShutdown()).isEqualTo(TailSamplingConfig.OnShutdown.DECIDE);
+    assertThat(c.storage()).isNull();
+  }
+
+  @Test
+  void storageDefaultsItsSizeAndRejectsAMissingDirectoryAndAnOutOfRangeSize() {
+    TailSamplingConfig c =
+        ConfigFixtures.bind(TailSamplingConfig.class, "storage: {directory: /tmp/tail}");
+    assertThat(c.storage()).isEqualTo(new StorageConfig("/tmp/tail", 1024));
+    assertThat(c.storage().maxSizeBytes()).isEqualTo(1L << 30);
+    assertThat(violations("storage: {max_size_mib: 0}"))
+        .containsExactly(
+            "storage.directory: must be set to the directory that holds the journal",
+            "storage.max_size_mib: must be between 1 and 2048, was 0");
+    assertThat(violations("storage: {directory: ' ', max_size_mib: 4096}"))
+        .containsExactly(
+            "storage.directory: must be set to the directory that holds the journal",
+            "storage.max_size_mib: must be between 1 and 2048, was 4096");
   }
 
   @Test
@@ -55,6 +72,7 @@ class TailSamplingConfigTest {
             max_buffered_bytes: 1048576
             max_trace_bytes: 65536
             on_shutdown: drop
+            storage: {directory: /var/lib/raybridge/tail, max_size_mib: 64}
             policies:
               - {name: all, type: always_sample}
               - {name: slow, type: latency, latency: {threshold_ms: 500, upper_threshold_ms: 900}}
@@ -170,7 +188,8 @@ class TailSamplingConfigTest {
                         false))),
             1_048_576L,
             65_536L,
-            TailSamplingConfig.OnShutdown.DROP);
+            TailSamplingConfig.OnShutdown.DROP,
+            new StorageConfig("/var/lib/raybridge/tail", 64));
     assertThat(c).isEqualTo(expected);
   }
 
