@@ -223,6 +223,20 @@ final class Attrs {
       return out;
     }
 
+    /** Number of attributes in the list, for index-based iteration with {@link #remains}. */
+    int size() {
+      return list.size();
+    }
+
+    KeyValue get(int i) {
+      return list.get(i);
+    }
+
+    /** True if attribute {@code i} is not taken and is the last one with its key. */
+    boolean remains(int i) {
+      return !taken[i] && find(list.get(i).getKey()) == i;
+    }
+
     /** Attributes not taken yet, in list order (last duplicate only). */
     List<KeyValue> remaining() {
       List<KeyValue> out = new ArrayList<>();

@@ -309,8 +309,8 @@ public final class SpanToSegment {
   }
 
   private static boolean hasKey(List<KeyValue> attrs, String key) {
-    for (KeyValue kv : attrs) {
-      if (kv.getKey().equals(key)) {
+    for (int i = 0, n = attrs.size(); i < n; i++) {
+      if (attrs.get(i).getKey().equals(key)) {
         return true;
       }
     }
@@ -318,7 +318,8 @@ public final class SpanToSegment {
   }
 
   private static boolean isLocalRoot(Span s) {
-    for (KeyValue kv : s.getAttributesList()) {
+    for (int i = 0, n = s.getAttributesCount(); i < n; i++) {
+      KeyValue kv = s.getAttributes(i);
       if (kv.getKey().equals(XRayAttributes.AWS_SPAN_KIND)) {
         return "LOCAL_ROOT".equals(kv.getValue().getStringValue());
       }
@@ -1352,7 +1353,11 @@ public final class SpanToSegment {
         }
       }
     }
-    for (KeyValue kv : a.remaining()) {
+    for (int i = 0, n = a.size(); i < n; i++) {
+      if (!a.remains(i)) {
+        continue;
+      }
+      KeyValue kv = a.get(i);
       if (settings.indexAllAttributes()) {
         ann =
             annotate(
@@ -1914,6 +1919,10 @@ public final class SpanToSegment {
   }
 
   private static boolean looksLikeIp(String s) {
+    int plain = plainIpv4(s);
+    if (plain >= 0) {
+      return plain == 1;
+    }
     if (s.indexOf(':') >= 0) {
       return s.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
     }
@@ -1928,6 +1937,35 @@ public final class SpanToSegment {
       }
     }
     return true;
+  }
+
+  /**
+   * The common case of {@link #looksLikeIp} without splitting: 1 for four dot-separated groups of
+   * one to three ASCII digits each at most 255, 0 for a string of only ASCII digits and dots that
+   * is not such an address, -1 when the string has other characters (decided by the general code).
+   */
+  private static int plainIpv4(String s) {
+    int groups = 0;
+    int digits = 0;
+    int value = 0;
+    boolean ok = true;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digits++;
+        value = value * 10 + (c - '0');
+        ok &= digits <= 3;
+      } else if (c == '.') {
+        ok &= digits > 0 && value <= 255;
+        groups++;
+        digits = 0;
+        value = 0;
+      } else {
+        return -1;
+      }
+    }
+    ok &= digits > 0 && value <= 255 && groups == 3;
+    return ok ? 1 : 0;
   }
 
   private static ObjectNode parseObject(String json) {

@@ -634,10 +634,7 @@ public final class DemoCommand implements Callable<Integer> {
               .setStartTimestamp(received, TimeUnit.NANOSECONDS)
               .setAllAttributes(
                   Attributes.builder()
-                      .put(RPC_SYSTEM, "aws-api")
-                      .put(RPC_SERVICE, "SQS")
-                      .put(RPC_METHOD, "ReceiveMessage")
-                      .put(QUEUE_URL, QUEUE)
+                      // Messaging attributes only: rpc.* would make it look like an SDK call.
                       .put("messaging.system", "aws_sqs")
                       .put("messaging.destination.name", "shop-orders")
                       .put("messaging.operation.type", "process")

@@ -98,6 +98,16 @@ final class PendingTrace {
     return heapBytes - before;
   }
 
+  /** The index of the group of {@code header}, or -1. */
+  int groupOf(GroupHeader header) {
+    for (int i = 0; i < groups; i++) {
+      if (headers[i] == header || headers[i].equals(header)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** How many resource+scope groups the trace has. */
   int groups() {
     return groups;

@@ -15,6 +15,8 @@ import io.raybridge.pipeline.Traces;
 import io.raybridge.pipeline.TracesConsumer;
 import io.raybridge.pipeline.processor.AbstractProcessor;
 import io.raybridge.pipeline.util.RateLimitedLogger;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -26,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -42,6 +45,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * next consumer while forwarding a decided trace is counted ({@code
  * otelcol_processor_tail_sampling_spans_lost}, {@code reason=downstream}) and logged at a limited
  * rate, never thrown back to a sender whose own spans were already buffered.
+ *
+ * <p><b>Storage.</b> With {@code storage}, every span that enters the buffer is also staged in a
+ * {@link TraceJournal} record under the lock (so the journal's order is the buffer's order) and
+ * written to the file before {@code consume} returns; a trace's DECIDED record is written after its
+ * kept spans were forwarded, so a crash in between forwards them again rather than losing them.
+ * Compaction rewrites the buffer and the decision cache under the lock, and only when no decision
+ * is between being made and being journaled ({@link #inFlight}).
  */
 final class TailSamplingProcessor extends AbstractProcessor {
 
@@ -49,6 +59,7 @@ final class TailSamplingProcessor extends AbstractProcessor {
 
   private static final int HEADER_INTERN_LIMIT = 4096;
   private static final int FORWARD_BATCH_SPANS = 8192;
+  private static final long SYNC_INTERVAL_MILLIS = 1000;
 
   private final TailSamplingConfig config;
   private final Clock clock;
@@ -70,11 +81,29 @@ final class TailSamplingProcessor extends AbstractProcessor {
 
   private ScheduledThreadPoolExecutor timer;
 
+  private final StorageConfig storage;
+  // Set in start, read by the ingesting and timer threads after it: volatile for visibility.
+  private volatile TraceJournal journal;
+  // Decisions made but not yet journaled; compaction waits until there are none.
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final LongCounter storageCorrupt;
+  private final LongCounter storageErrors;
+
   private final Attributes attributes;
   private final LongCounter decided;
   private final LongCounter lateSpans;
   private final LongCounter lost;
   private final List<ObservableLongGauge> gauges = new ArrayList<>();
+
+  /** A decision not yet journaled: the trace and its cache value. */
+  private record Decided(TraceKey key, int decision) {}
+
+  /** What a round produced: kept spans to forward and decisions to journal after that. */
+  private static final class Batch {
+    List<ResourceSpans> out = new ArrayList<>();
+    List<Decided> decided = new ArrayList<>();
+    int spans;
+  }
 
   /** Why a trace was decided. */
   enum Reason {
@@ -119,6 +148,17 @@ final class TailSamplingProcessor extends AbstractProcessor {
     this.pending = new LinkedHashMap<>((int) Math.min(Math.max(16, expected), config.numTraces()));
     this.warn = new RateLimitedLogger(settings.logger(), RateLimitedLogger.DEFAULT_INTERVAL, clock);
     this.attributes = telemetry.attributes();
+    this.storage = config.storage();
+    this.storageCorrupt =
+        telemetry.counter(
+            "otelcol_processor_tail_sampling_storage_corrupt_records",
+            "{records}",
+            "Damaged journal records (a torn tail after a crash, or corruption) skipped at start.");
+    this.storageErrors =
+        telemetry.counter(
+            "otelcol_processor_tail_sampling_storage_errors",
+            "{errors}",
+            "Failed writes, syncs or compactions of the journal; the buffer carries on in memory.");
     this.decided =
         telemetry.counter(
             "otelcol_processor_tail_sampling_global_count_traces_sampled",
@@ -162,19 +202,29 @@ final class TailSamplingProcessor extends AbstractProcessor {
   }
 
   @Override
-  public void start() {
+  public void start() throws IOException {
+    Batch early = new Batch();
     lock.lock();
     try {
       if (stopped || timer != null) {
         return;
       }
-      timer = new ScheduledThreadPoolExecutor(1, settings().threadFactory());
+      if (storage != null) {
+        openStorage(early);
+      }
+      timer =
+          new ScheduledThreadPoolExecutor(storage != null ? 2 : 1, settings().threadFactory());
     } finally {
       lock.unlock();
     }
     long base = afterRootMillis > 0 ? Math.min(waitMillis, afterRootMillis) : waitMillis;
     long tick = Math.max(10, Math.min(1000, base / 10));
     timer.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+    if (storage != null) {
+      timer.scheduleWithFixedDelay(
+          this::syncStorage, SYNC_INTERVAL_MILLIS, SYNC_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+    forwardQuietly(early);
     if (config.policies().isEmpty()) {
       settings().logger().warn("tail_sampling has no policies: every trace is kept");
     }
@@ -185,6 +235,162 @@ final class TailSamplingProcessor extends AbstractProcessor {
             config.policies().size(),
             config.decisionWait(),
             config.maxBufferedBytes());
+  }
+
+  /**
+   * Locks the storage directory and rebuilds the buffer and the decision cache from the journal
+   * (traces keep their arrival times, so they are decided on the usual schedule, at once if
+   * overdue), then compacts it. Traces beyond the limits are decided into {@code early}. Called
+   * under the lock.
+   */
+  private void openStorage(Batch early) throws IOException {
+    Path dir = storage.path().resolve(settings().id().toString().replace('/', '-'));
+    List<PendingTrace> roots = new ArrayList<>();
+    long[] decisions = new long[1];
+    TraceJournal j =
+        TraceJournal.open(
+            dir,
+            new TraceJournal.Replay() {
+              @Override
+              public void spans(
+                  TraceKey key,
+                  long arrivalMillis,
+                  long rootArrivalMillis,
+                  GroupHeader header,
+                  int spanCount,
+                  byte[] spans) {
+                PendingTrace p = pending.get(key);
+                if (p == null) {
+                  p = new PendingTrace(key, arrivalMillis);
+                  pending.put(key, p);
+                  bufferedBytes += p.heapBytes;
+                }
+                if (p.rootArrivalMillis < 0 && rootArrivalMillis >= 0) {
+                  p.rootArrivalMillis = rootArrivalMillis;
+                  roots.add(p);
+                }
+                bufferedBytes += p.appendEncoded(intern(header), spans, spanCount);
+                bufferedSpans += spanCount;
+              }
+
+              @Override
+              public void decided(TraceKey key, int decision) {
+                PendingTrace p = pending.remove(key);
+                if (p != null) {
+                  bufferedBytes -= p.heapBytes;
+                  bufferedSpans -= p.spanCount;
+                  p.release();
+                }
+                // The policies may have changed since: an unknown index still means kept.
+                boolean known = decision == DecisionCache.NOT_SAMPLED || decision < engine.names().size();
+                cache.put(key, known && decision >= DecisionCache.KEPT ? decision : DecisionCache.KEPT);
+                decisions[0]++;
+              }
+            });
+    journal = j;
+    TraceJournal.Damage damage = j.damage();
+    if (damage.corruptRecords() > 0) {
+      storageCorrupt.add(damage.corruptRecords(), attributes);
+      settings()
+          .logger()
+          .warn(
+              "tail_sampling skipped {} damaged journal records ({} bytes) in {}",
+              damage.corruptRecords(),
+              damage.corruptBytes(),
+              dir);
+    }
+    if (afterRootMillis > 0) {
+      roots.removeIf(p -> p.done);
+      roots.sort((a, b) -> Long.compare(a.rootArrivalMillis, b.rootArrivalMillis));
+      rootQueue.addAll(roots);
+    }
+    settings()
+        .logger()
+        .info(
+            "tail_sampling storage {}: recovered {} spans of {} undecided traces and {} decisions",
+            dir,
+            bufferedSpans,
+            pending.size(),
+            decisions[0]);
+    compactLocked();
+    long now = clock.millis();
+    while (bufferedBytes > config.maxBufferedBytes() && !pending.isEmpty()) {
+      decideLocked(eldest(), Reason.MAX_BUFFERED_BYTES, now, early);
+    }
+    while (pending.size() > config.numTraces()) {
+      decideLocked(eldest(), Reason.NUM_TRACES, now, early);
+    }
+  }
+
+  /** The storage thread: forces the journal to disk, and compacts it when it has grown. */
+  private void syncStorage() {
+    TraceJournal j = journal;
+    if (j == null) {
+      return;
+    }
+    try {
+      j.sync();
+    } catch (IOException | RuntimeException e) {
+      storageFailed("sync", e);
+    }
+    if (j.size() > storage.maxSizeBytes() / 2) {
+      lock.lock();
+      try {
+        if (!stopped) {
+          compactLocked();
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /**
+   * Rewrites the journal as the decision cache then the buffer; skipped (and retried by the next
+   * sync) while a decision is not yet journaled, whose DECIDED record must not be lost. Called
+   * under the lock.
+   */
+  private boolean compactLocked() {
+    TraceJournal j = journal;
+    if (j == null || inFlight.get() > 0) {
+      return false;
+    }
+    try {
+      j.compact(
+          w -> {
+            cache.forEach(w::decided);
+            for (PendingTrace p : pending.values()) {
+              for (int g = 0; g < p.groups(); g++) {
+                // Span counts are per trace in memory: the first group carries the whole count.
+                w.spans(
+                    p.key,
+                    p.firstArrivalMillis,
+                    p.rootArrivalMillis,
+                    p.header(g),
+                    g == 0 ? p.spanCount : 0,
+                    p.encoded(g),
+                    0,
+                    p.encodedLength(g));
+              }
+            }
+          });
+    } catch (IOException | RuntimeException e) {
+      storageFailed("compact", e);
+      return false;
+    }
+    if (j.size() > storage.maxSizeBytes()) {
+      warn.warn(
+          "storage-full",
+          "tail_sampling journal holds {} bytes of live state, more than storage.max_size_mib {}",
+          j.size(),
+          storage.maxSizeMib());
+    }
+    return true;
+  }
+
+  private void storageFailed(String what, Exception e) {
+    storageErrors.add(1, attributes.toBuilder().put("operation", what).build());
+    warn.error("storage-" + what, "tail_sampling journal " + what + " failed", e);
   }
 
   private void tick() {
@@ -199,9 +405,11 @@ final class TailSamplingProcessor extends AbstractProcessor {
   @Override
   protected void process(Traces traces) {
     long now = clock.millis();
-    List<ResourceSpans> out = new ArrayList<>();
+    Batch batch = new Batch();
+    List<ResourceSpans> out = batch.out;
     long lateKept = 0;
     long lateDropped = 0;
+    TraceJournal j = journal;
     lock.lock();
     try {
       if (stopped) {
@@ -212,6 +420,9 @@ final class TailSamplingProcessor extends AbstractProcessor {
         for (ScopeSpans ss : rs.getScopeSpansList()) {
           GroupHeader header = null;
           ScopeSpans.Builder lateScope = null;
+          // With storage: per trace touched, where this scope's spans start in its group, and how
+          // many there are.
+          Map<PendingTrace, int[]> touched = j == null ? null : new LinkedHashMap<>();
           for (Span span : ss.getSpansList()) {
             TraceKey key = TraceKey.of(span.getTraceId());
             PendingTrace p = pending.get(key);
@@ -236,6 +447,15 @@ final class TailSamplingProcessor extends AbstractProcessor {
             if (header == null) {
               header = intern(GroupHeader.of(rs, ss));
             }
+            if (touched != null) {
+              int[] t = touched.get(p);
+              if (t == null) {
+                int g = p.groupOf(header);
+                touched.put(p, new int[] {g < 0 ? 0 : p.encodedLength(g), 1});
+              } else {
+                t[1]++;
+              }
+            }
             bufferedBytes += p.append(header, span);
             bufferedSpans++;
             if (p.rootArrivalMillis < 0 && span.getParentSpanId().isEmpty()) {
@@ -245,14 +465,17 @@ final class TailSamplingProcessor extends AbstractProcessor {
               }
             }
             if (p.heapBytes >= config.maxTraceBytes()) {
-              decideLocked(p, Reason.MAX_TRACE_BYTES, now, out);
+              decideLocked(p, Reason.MAX_TRACE_BYTES, now, batch);
             }
             while (bufferedBytes > config.maxBufferedBytes() && !pending.isEmpty()) {
-              decideLocked(eldest(), Reason.MAX_BUFFERED_BYTES, now, out);
+              decideLocked(eldest(), Reason.MAX_BUFFERED_BYTES, now, batch);
             }
             while (pending.size() > config.numTraces()) {
-              decideLocked(eldest(), Reason.NUM_TRACES, now, out);
+              decideLocked(eldest(), Reason.NUM_TRACES, now, batch);
             }
+          }
+          if (touched != null) {
+            journalSpans(j, header, touched);
           }
           if (lateScope != null) {
             if (lateResource == null) {
@@ -268,13 +491,43 @@ final class TailSamplingProcessor extends AbstractProcessor {
     } finally {
       lock.unlock();
     }
+    if (j != null) {
+      // Before consume returns: written to the OS, the spans survive the process being killed.
+      try {
+        j.flush();
+      } catch (IOException | RuntimeException e) {
+        storageFailed("write", e);
+      }
+    }
     if (lateKept > 0) {
       lateSpans.add(lateKept, attributes.toBuilder().put("decision", "sampled").build());
     }
     if (lateDropped > 0) {
       lateSpans.add(lateDropped, attributes.toBuilder().put("decision", "not_sampled").build());
     }
-    forwardQuietly(out);
+    forwardQuietly(batch);
+  }
+
+  /** Stages a SPANS record per trace that buffered spans of one scope. Called under the lock. */
+  private void journalSpans(TraceJournal j, GroupHeader header, Map<PendingTrace, int[]> touched) {
+    for (Map.Entry<PendingTrace, int[]> e : touched.entrySet()) {
+      PendingTrace p = e.getKey();
+      if (p.done) {
+        // Decided within this batch: its DECIDED record follows the forward.
+        continue;
+      }
+      int g = p.groupOf(header);
+      int start = e.getValue()[0];
+      j.spans(
+          p.key,
+          p.firstArrivalMillis,
+          p.rootArrivalMillis,
+          header,
+          e.getValue()[1],
+          p.encoded(g),
+          start,
+          p.encodedLength(g) - start);
+    }
   }
 
   /**
@@ -285,8 +538,7 @@ final class TailSamplingProcessor extends AbstractProcessor {
    */
   int decideDue() {
     long now = clock.millis();
-    List<ResourceSpans> out = new ArrayList<>();
-    int spans = 0;
+    Batch batch = new Batch();
     int count = 0;
     while (true) {
       lock.lock();
@@ -316,19 +568,17 @@ final class TailSamplingProcessor extends AbstractProcessor {
         if (p == null) {
           break;
         }
-        spans += p.spanCount;
-        decideLocked(p, reason, now, out);
+        decideLocked(p, reason, now, batch);
         count++;
       } finally {
         lock.unlock();
       }
-      if (spans >= FORWARD_BATCH_SPANS) {
-        forwardQuietly(out);
-        out = new ArrayList<>();
-        spans = 0;
+      if (batch.spans >= FORWARD_BATCH_SPANS) {
+        forwardQuietly(batch);
+        batch = new Batch();
       }
     }
-    forwardQuietly(out);
+    forwardQuietly(batch);
     return count;
   }
 
@@ -336,8 +586,13 @@ final class TailSamplingProcessor extends AbstractProcessor {
     return pending.values().iterator().next();
   }
 
-  /** Removes {@code p} from the buffer, decides it, caches the decision, adds kept spans to out. */
-  private void decideLocked(PendingTrace p, Reason reason, long now, List<ResourceSpans> out) {
+  /**
+   * Removes {@code p} from the buffer, decides it, caches the decision, adds kept spans and the
+   * decision to {@code batch}.
+   */
+  private void decideLocked(PendingTrace p, Reason reason, long now, Batch batch) {
+    List<ResourceSpans> out = batch.out;
+    batch.spans += p.spanCount;
     pending.remove(p.key);
     bufferedBytes -= p.heapBytes;
     bufferedSpans -= p.spanCount;
@@ -345,6 +600,10 @@ final class TailSamplingProcessor extends AbstractProcessor {
     p.release();
     PolicyEngine.Outcome outcome = engine.decide(TraceData.of(spans), now);
     cache.put(p.key, outcome.policy());
+    if (journal != null) {
+      inFlight.incrementAndGet();
+      batch.decided.add(new Decided(p.key, outcome.keep() ? outcome.policy() : DecisionCache.NOT_SAMPLED));
+    }
     decided.add(
         1,
         attributes.toBuilder()
@@ -396,6 +655,30 @@ final class TailSamplingProcessor extends AbstractProcessor {
     return raced == null ? h : raced;
   }
 
+  /** Forwards the batch's kept spans, then journals its decisions. */
+  private void forwardQuietly(Batch batch) {
+    forwardQuietly(batch.out);
+    if (batch.decided.isEmpty()) {
+      return;
+    }
+    TraceJournal j = journal;
+    if (j == null) {
+      // Crashed or shut down meanwhile: nothing to journal into.
+      inFlight.addAndGet(-batch.decided.size());
+      return;
+    }
+    try {
+      for (Decided d : batch.decided) {
+        j.decided(d.key(), d.decision());
+      }
+      j.flush();
+    } catch (IOException | RuntimeException e) {
+      storageFailed("write", e);
+    } finally {
+      inFlight.addAndGet(-batch.decided.size());
+    }
+  }
+
   private void forwardQuietly(List<ResourceSpans> out) {
     if (out.isEmpty()) {
       return;
@@ -442,10 +725,16 @@ final class TailSamplingProcessor extends AbstractProcessor {
     }
     long leftSpans;
     long leftTraces;
+    TraceJournal j = journal;
     lock.lock();
     try {
       leftSpans = bufferedSpans;
       leftTraces = pending.size();
+      if (j != null) {
+        // What is left stays in the journal, decided after the next start; a clean shutdown
+        // leaves only that and the decision cache.
+        compactLocked();
+      }
       for (PendingTrace p : pending.values()) {
         p.release();
       }
@@ -456,7 +745,24 @@ final class TailSamplingProcessor extends AbstractProcessor {
     } finally {
       lock.unlock();
     }
-    if (leftSpans > 0) {
+    if (j != null) {
+      try {
+        j.sync();
+      } catch (IOException | RuntimeException e) {
+        storageFailed("sync", e);
+      }
+      j.close();
+      journal = null;
+    }
+    if (leftSpans > 0 && j != null) {
+      settings()
+          .logger()
+          .info(
+              "tail_sampling shut down with {} spans of {} traces undecided; they stay in storage"
+                  + " and are decided after the next start",
+              leftSpans,
+              leftTraces);
+    } else if (leftSpans > 0) {
       boolean dropped = config.onShutdown() == TailSamplingConfig.OnShutdown.DROP;
       lost.add(
           leftSpans,
@@ -475,31 +781,52 @@ final class TailSamplingProcessor extends AbstractProcessor {
     settings().logger().info("tail_sampling stopped; decided {} traces on shutdown", decidedTraces);
   }
 
+  /**
+   * Stops as a crash would: the timer is stopped and the journal closed without syncing or writing
+   * anything more, so that a test can open the same directory again in this process.
+   */
+  void crash() {
+    ScheduledThreadPoolExecutor t;
+    lock.lock();
+    try {
+      stopped = true;
+      t = timer;
+      if (journal != null) {
+        journal.close();
+        journal = null;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (t != null) {
+      t.shutdownNow();
+    }
+    for (ObservableLongGauge g : gauges) {
+      g.close();
+    }
+  }
+
   /** Decides every buffered trace, oldest first, until done or {@code deadlineNanos}. */
   private long decideAll(long deadlineNanos) {
     long count = 0;
-    List<ResourceSpans> out = new ArrayList<>();
-    int spans = 0;
+    Batch batch = new Batch();
     while (System.nanoTime() - deadlineNanos < 0) {
       lock.lock();
       try {
         if (pending.isEmpty()) {
           break;
         }
-        PendingTrace p = eldest();
-        spans += p.spanCount;
-        decideLocked(p, Reason.SHUTDOWN, clock.millis(), out);
+        decideLocked(eldest(), Reason.SHUTDOWN, clock.millis(), batch);
         count++;
       } finally {
         lock.unlock();
       }
-      if (spans >= FORWARD_BATCH_SPANS) {
-        forwardQuietly(out);
-        out = new ArrayList<>();
-        spans = 0;
+      if (batch.spans >= FORWARD_BATCH_SPANS) {
+        forwardQuietly(batch);
+        batch = new Batch();
       }
     }
-    forwardQuietly(out);
+    forwardQuietly(batch);
     return count;
   }
 
