@@ -7,8 +7,8 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.raybridge.benchmarks.load.Workloads.Workload;
 import io.raybridge.pipeline.otlp.OtlpJson;
 import io.raybridge.testing.xray.FakeXRayApi;
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -244,6 +244,11 @@ public final class Runner {
         drain(backend, gen);
         r.put("udp_rcvbuf_errors_machine_wide", udpRcvbufErrors() - udpErrors0);
         r.put("collector_metrics", scrapeMetrics(log));
+        // A collector that died (out of memory, say) fails the run whatever else was counted.
+        r.put("collector_alive_at_end", collector.isAlive());
+        if (!collector.isAlive()) {
+          r.put("collector_log_tail", tail(log));
+        }
         stop(collector);
         r.put("collector_exit", collector.exitValue());
         return finish(r, gen, backend, pool);
@@ -277,6 +282,7 @@ public final class Runner {
       // Sampling at 10 %: nothing invented, about a tenth kept.
       ok = backend.mismatches() == 0 && received <= accepted;
     }
+    ok &= !Boolean.FALSE.equals(r.get("collector_alive_at_end"));
     r.put("verified", ok);
     if (r.containsKey("cpu_avg_pct") && gen.containsKey("achieved_rate")) {
       double cpu = (Double) r.get("cpu_avg_pct");
@@ -675,6 +681,9 @@ public final class Runner {
   }
 
   private static void drain(Backend backend, Map<String, Object> gen) throws InterruptedException {
+    if (backend.isFile()) {
+      return; // the file is complete once the collector's graceful shutdown has flushed it
+    }
     long accepted = ((Number) gen.get("ok")).longValue();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     long last = -1;
@@ -760,6 +769,10 @@ public final class Runner {
       return 0;
     }
 
+    boolean isFile() {
+      return file != null;
+    }
+
     long checked() {
       return sink == null ? 0 : sink.report().checked();
     }
@@ -780,6 +793,13 @@ public final class Runner {
       if (xray != null) {
         xray.close();
       }
+      if (file != null) {
+        try {
+          Files.deleteIfExists(file); // counted already; a full run writes hundreds of MB
+        } catch (IOException e) {
+          // Left behind in target/; harmless.
+        }
+      }
     }
   }
 
@@ -790,13 +810,16 @@ public final class Runner {
     try {
       long n = 0;
       if (file.toString().endsWith(".json")) {
-        for (String line : Files.readAllLines(file)) {
-          if (!line.isBlank()) {
-            n += spans(OtlpJson.decode(line.getBytes(StandardCharsets.UTF_8)));
+        try (BufferedReader lines = Files.newBufferedReader(file)) {
+          String line;
+          while ((line = lines.readLine()) != null) {
+            if (!line.isBlank()) {
+              n += spans(OtlpJson.decode(line.getBytes(StandardCharsets.UTF_8)));
+            }
           }
         }
       } else {
-        try (InputStream in = new ByteArrayInputStream(Files.readAllBytes(file))) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
           ExportTraceServiceRequest r;
           while ((r = ExportTraceServiceRequest.parseDelimitedFrom(in)) != null) {
             n += spans(r);

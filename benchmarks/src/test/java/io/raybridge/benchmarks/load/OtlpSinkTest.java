@@ -70,11 +70,17 @@ class OtlpSinkTest {
       try {
         ExportTraceServiceRequest.Builder grown =
             ExportTraceServiceRequest.parseFrom(pool.bodies().get(1)).toBuilder();
-        grown.getResourceSpansBuilder(0).getScopeSpansBuilder(0).getSpansBuilder(0)
+        grown
+            .getResourceSpansBuilder(0)
+            .getScopeSpansBuilder(0)
+            .getSpansBuilder(0)
             .setTraceState("ot=th:e");
         ExportTraceServiceRequest.Builder shrunk =
             ExportTraceServiceRequest.parseFrom(pool.bodies().get(2)).toBuilder();
-        shrunk.getResourceSpansBuilder(0).getScopeSpansBuilder(0).getSpansBuilder(0)
+        shrunk
+            .getResourceSpansBuilder(0)
+            .getScopeSpansBuilder(0)
+            .getSpansBuilder(0)
             .removeAttributes(0);
 
         ClientCalls.blockingUnaryCall(

@@ -16,38 +16,34 @@ final class Attrs {
   static final class Out {
     final List<KeyValue> list = new ArrayList<>();
 
+    // Reused for every attribute of this list: build() copies, so one pair of builders serves all.
+    private final KeyValue.Builder kv = KeyValue.newBuilder();
+    private final AnyValue.Builder any = AnyValue.newBuilder();
+
+    private void add(String key, AnyValue value) {
+      list.add(kv.clear().setKey(key).setValue(value).build());
+    }
+
     void put(String key, String v) {
       if (v != null) {
-        list.add(KeyValue.newBuilder().setKey(key).setValue(str(v)).build());
+        add(key, any.clear().setStringValue(v).build());
       }
     }
 
     void put(String key, Long v) {
       if (v != null) {
-        list.add(
-            KeyValue.newBuilder()
-                .setKey(key)
-                .setValue(AnyValue.newBuilder().setIntValue(v))
-                .build());
+        add(key, any.clear().setIntValue(v).build());
       }
     }
 
     void put(String key, Boolean v) {
       if (v != null) {
-        list.add(
-            KeyValue.newBuilder()
-                .setKey(key)
-                .setValue(AnyValue.newBuilder().setBoolValue(v))
-                .build());
+        add(key, any.clear().setBoolValue(v).build());
       }
     }
 
     void putDouble(String key, double v) {
-      list.add(
-          KeyValue.newBuilder()
-              .setKey(key)
-              .setValue(AnyValue.newBuilder().setDoubleValue(v))
-              .build());
+      add(key, any.clear().setDoubleValue(v).build());
     }
 
     void put(String key, List<String> v) {
@@ -56,16 +52,12 @@ final class Attrs {
         for (String s : v) {
           a.addValues(str(s));
         }
-        list.add(
-            KeyValue.newBuilder()
-                .setKey(key)
-                .setValue(AnyValue.newBuilder().setArrayValue(a))
-                .build());
+        add(key, any.clear().setArrayValue(a).build());
       }
     }
 
     void put(String key, AnyValue v) {
-      list.add(KeyValue.newBuilder().setKey(key).setValue(v).build());
+      add(key, v);
     }
 
     boolean isEmpty() {

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.Map;
 
 /** The shared Jackson setup and number formatting. */
@@ -37,7 +38,19 @@ final class Json {
 
   /** Compact JSON text of a tree. */
   static String write(JsonNode node) {
-    return toJson(gen -> writeNode(gen, node));
+    TextSink sink = TEXT_SINK.get();
+    if (sink.inUse) {
+      return toJson(gen -> writeNode(gen, node));
+    }
+    sink.open();
+    try (JsonGenerator gen = FACTORY.createGenerator(sink)) {
+      writeNode(gen, node);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      sink.inUse = false;
+    }
+    return sink.text.toString();
   }
 
   /**
@@ -265,14 +278,68 @@ final class Json {
   }
 
   static String toJson(JsonWriterBody body) {
-    StringWriter w = new StringWriter(256);
-    try (JsonGenerator gen = FACTORY.createGenerator(w)) {
+    TextSink sink = TEXT_SINK.get();
+    if (sink.inUse) {
+      StringWriter w = new StringWriter(256);
+      try (JsonGenerator gen = FACTORY.createGenerator(w)) {
+        body.write(gen);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return w.toString();
+    }
+    sink.open();
+    try (JsonGenerator gen = FACTORY.createGenerator(sink)) {
       body.write(gen);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      sink.inUse = false;
     }
-    return w.toString();
+    return sink.text.toString();
   }
+
+  /**
+   * A per-thread character sink for JSON text, so that writing small trees (attribute values)
+   * allocates only the resulting String rather than a fresh StringWriter and its buffer each time.
+   */
+  private static final class TextSink extends Writer {
+    private static final int MAX_RETAINED = 1 << 20;
+
+    StringBuilder text = new StringBuilder(256);
+    boolean inUse;
+
+    void open() {
+      inUse = true;
+      if (text.capacity() > MAX_RETAINED) {
+        text = new StringBuilder(256); // do not pin a huge buffer after an outsized value
+      }
+      text.setLength(0);
+    }
+
+    @Override
+    public void write(char[] cbuf, int off, int len) {
+      text.append(cbuf, off, len);
+    }
+
+    @Override
+    public void write(int c) {
+      text.append((char) c);
+    }
+
+    @Override
+    public void write(String str, int off, int len) {
+      text.append(str, off, off + len);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  }
+
+  private static final ThreadLocal<TextSink> TEXT_SINK = ThreadLocal.withInitial(TextSink::new);
 
   @FunctionalInterface
   interface JsonWriterBody {

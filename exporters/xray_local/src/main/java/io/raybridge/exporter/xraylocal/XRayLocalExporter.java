@@ -6,6 +6,7 @@ import io.raybridge.pipeline.ComponentSettings;
 import io.raybridge.pipeline.ConsumerException;
 import io.raybridge.pipeline.Exporter;
 import io.raybridge.pipeline.Traces;
+import io.raybridge.pipeline.config.Endpoints;
 import io.raybridge.xray.SpanToSegment;
 import io.raybridge.xray.model.Segment;
 import java.io.IOException;
@@ -50,11 +51,11 @@ final class XRayLocalExporter implements Exporter {
   @Override
   public synchronized void start() throws IOException {
     long loaded = store.load();
-    InetSocketAddress configured = Endpoints.parse(config.endpoint());
+    InetSocketAddress bind = Endpoints.resolve(config.endpoint());
     XRayLocalExporterConfig.Credentials c = config.auth().credentials();
     server =
         new ApiServer(
-            new InetSocketAddress(configured.getHostString(), configured.getPort()),
+            bind,
             api,
             c == null ? null : new RequestAuthenticator(c.accessKeyId(), c.secretAccessKey()),
             settings.logger(),

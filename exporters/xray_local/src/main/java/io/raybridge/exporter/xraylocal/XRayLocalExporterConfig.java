@@ -1,6 +1,7 @@
 package io.raybridge.exporter.xraylocal;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.raybridge.pipeline.config.Endpoints;
 import io.raybridge.pipeline.config.Violations;
 import io.raybridge.pipeline.util.Durations;
 import io.raybridge.xray.XRaySettings;
@@ -50,10 +51,7 @@ public record XRayLocalExporterConfig(
     indexAllAttributes = indexAllAttributes != null && indexAllAttributes;
 
     Violations v = new Violations();
-    v.check(
-        Endpoints.parse(endpoint) != null,
-        "endpoint",
-        "must be host:port with a port from 0 to 65535, was '" + endpoint + "'");
+    Endpoints.check(v, "endpoint", endpoint);
     v.check(maxBytes > 0, "max_bytes", "must be > 0, was " + maxBytes);
     v.check(
         !retention.isNegative() && !retention.isZero(),

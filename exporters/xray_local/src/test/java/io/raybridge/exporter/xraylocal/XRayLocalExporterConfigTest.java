@@ -64,7 +64,7 @@ class XRayLocalExporterConfigTest {
                 indexed_attributes: ['']
                 """))
         .contains(
-            "endpoint: must be host:port with a port from 0 to 65535, was 'localhost'",
+            "endpoint: must be host:port, was 'localhost' (no port)",
             "max_bytes: must be > 0, was 0",
             "retention: must be > 0, was 0s",
             "indexed_attributes[0]: must not be empty");

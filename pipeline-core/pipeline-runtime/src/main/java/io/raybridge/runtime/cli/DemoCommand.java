@@ -82,6 +82,8 @@ public final class DemoCommand implements Callable<Integer> {
       AttributeKey.stringArrayKey("aws.xray.annotations");
 
   private static final String REGION_NAME = "us-east-1";
+  private static final String FUNCTION_ARN =
+      "arn:aws:lambda:us-east-1:123456789012:function:order-worker";
   private static final String QUEUE =
       "https://sqs.us-east-1.amazonaws.com/123456789012/shop-orders";
 
@@ -599,8 +601,9 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * The order goes on SQS; order-worker picks it up a little later. As with SQS-triggered
-     * consumers, its work starts a trace of its own, linked to the message's producer span.
+     * The order goes on SQS; order-worker, an SQS-triggered function, picks it up a little later.
+     * As the Lambda instrumentation records it, the invocation starts a trace of its own (a SERVER
+     * span) and processing the message is a CONSUMER span linked to the message's producer span.
      */
     private long enqueue(Context parent, long at) {
       Span send =
@@ -624,12 +627,24 @@ public final class DemoCommand implements Callable<Integer> {
       long sent = at + latencyNanos(7);
       finish(send, 200, sent);
       long received = sent + latencyNanos(60);
+      Span invocation =
+          start(
+              "order-worker",
+              "order-worker",
+              SpanKind.SERVER,
+              Context.root(),
+              received,
+              Attributes.builder()
+                  .put("faas.trigger", "pubsub")
+                  .put("faas.name", "order-worker")
+                  .put("cloud.resource_id", FUNCTION_ARN)
+                  .build());
       Span process =
           tracers
               .get("order-worker")
               .spanBuilder("shop-orders process")
               .setSpanKind(SpanKind.CONSUMER)
-              .setNoParent()
+              .setParent(Context.root().with(invocation))
               .addLink(send.getSpanContext())
               .setStartTimestamp(received, TimeUnit.NANOSECONDS)
               .setAllAttributes(
@@ -642,8 +657,9 @@ public final class DemoCommand implements Callable<Integer> {
               .startSpan();
       long t = received + latencyNanos(2);
       t = dynamo("order-worker", Context.root().with(process), t, "PutItem", "orders", 8, 200);
-      t += latencyNanos(3);
+      t += latencyNanos(1);
       process.end(t, TimeUnit.NANOSECONDS);
+      invocation.end(t + latencyNanos(2), TimeUnit.NANOSECONDS);
       return sent;
     }
 

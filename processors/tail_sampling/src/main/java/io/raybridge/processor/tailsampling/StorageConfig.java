@@ -10,8 +10,8 @@ import java.nio.file.Path;
  * disk, so that a restart (or a crash) loses neither.
  *
  * <p>Each processor uses its own sub-directory named after its id ({@code tail_sampling/edge} →
- * {@code <directory>/tail_sampling-edge}), so several processors may share one {@code directory};
- * a lock file stops a second process from using the same sub-directory at the same time.
+ * {@code <directory>/tail_sampling-edge}), so several processors may share one {@code directory}; a
+ * lock file stops a second process from using the same sub-directory at the same time.
  *
  * @param directory where the journal lives; required, created if absent
  * @param maxSizeMib bound in MiB on the journal file (default 1024, at most 2048): it is compacted

@@ -212,8 +212,7 @@ final class TailSamplingProcessor extends AbstractProcessor {
       if (storage != null) {
         openStorage(early);
       }
-      timer =
-          new ScheduledThreadPoolExecutor(storage != null ? 2 : 1, settings().threadFactory());
+      timer = new ScheduledThreadPoolExecutor(storage != null ? 2 : 1, settings().threadFactory());
     } finally {
       lock.unlock();
     }
@@ -282,8 +281,10 @@ final class TailSamplingProcessor extends AbstractProcessor {
                   p.release();
                 }
                 // The policies may have changed since: an unknown index still means kept.
-                boolean known = decision == DecisionCache.NOT_SAMPLED || decision < engine.names().size();
-                cache.put(key, known && decision >= DecisionCache.KEPT ? decision : DecisionCache.KEPT);
+                boolean known =
+                    decision == DecisionCache.NOT_SAMPLED || decision < engine.names().size();
+                cache.put(
+                    key, known && decision >= DecisionCache.KEPT ? decision : DecisionCache.KEPT);
                 decisions[0]++;
               }
             });
@@ -323,7 +324,7 @@ final class TailSamplingProcessor extends AbstractProcessor {
   }
 
   /** The storage thread: forces the journal to disk, and compacts it when it has grown. */
-  private void syncStorage() {
+  void syncStorage() {
     TraceJournal j = journal;
     if (j == null) {
       return;
@@ -602,7 +603,8 @@ final class TailSamplingProcessor extends AbstractProcessor {
     cache.put(p.key, outcome.policy());
     if (journal != null) {
       inFlight.incrementAndGet();
-      batch.decided.add(new Decided(p.key, outcome.keep() ? outcome.policy() : DecisionCache.NOT_SAMPLED));
+      batch.decided.add(
+          new Decided(p.key, outcome.keep() ? outcome.policy() : DecisionCache.NOT_SAMPLED));
     }
     decided.add(
         1,

@@ -258,8 +258,7 @@ final class TraceJournal implements AutoCloseable {
       byte[] spans,
       int offset,
       int length) {
-    int body =
-        1 + 8 + 8 + 16 + 4 + 4 + header.resource.length + 4 + header.scope.length + length;
+    int body = 1 + 8 + 8 + 16 + 4 + 4 + header.resource.length + 4 + header.scope.length + length;
     ByteBuffer b = reserve(body);
     b.put(SPANS).putLong(arrivalMillis).putLong(rootArrivalMillis);
     b.putLong(key.hi()).putLong(key.lo()).putInt(spanCount);
