@@ -250,7 +250,13 @@ public final class Runner {
           r.put("collector_log_tail", tail(log));
         }
         stop(collector);
-        r.put("collector_exit", collector.exitValue());
+        int exit = collector.exitValue();
+        r.put("collector_exit", exit);
+        // 143 is the JVM's exit status after SIGTERM with its shutdown hooks run.
+        r.put("collector_clean_exit", exit == 0 || exit == 143);
+        if (exit != 0 && exit != 143) {
+          r.put("collector_log_tail", tail(log));
+        }
         return finish(r, gen, backend, pool);
       } finally {
         if (collector.isAlive()) {
@@ -283,6 +289,7 @@ public final class Runner {
       ok = backend.mismatches() == 0 && received <= accepted;
     }
     ok &= !Boolean.FALSE.equals(r.get("collector_alive_at_end"));
+    ok &= !Boolean.FALSE.equals(r.get("collector_clean_exit"));
     r.put("verified", ok);
     if (r.containsKey("cpu_avg_pct") && gen.containsKey("achieved_rate")) {
       double cpu = (Double) r.get("cpu_avg_pct");

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Parses and serializes segment documents. Thread-safe and stateless.
@@ -1101,7 +1102,8 @@ public final class SegmentCodec {
       }
       g.writeEndArray();
     }
-    for (Map.Entry<String, JsonNode> e : s.extra().entrySet()) {
+    for (Map.Entry<String, JsonNode> e :
+        s.extra().isEmpty() ? Set.<Map.Entry<String, JsonNode>>of() : s.extra().entrySet()) {
       if (e.getKey().equals("annotations") && s.annotations() != null) {
         continue;
       }
@@ -1302,6 +1304,9 @@ public final class SegmentCodec {
   }
 
   private static void extra(JsonGenerator g, Map<String, JsonNode> extra) throws IOException {
+    if (extra.isEmpty()) {
+      return; // no iterator for the usual empty map
+    }
     for (Map.Entry<String, JsonNode> e : extra.entrySet()) {
       g.writeFieldName(e.getKey());
       Json.writeNode(g, e.getValue());

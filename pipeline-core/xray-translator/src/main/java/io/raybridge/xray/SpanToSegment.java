@@ -1088,7 +1088,19 @@ public final class SpanToSegment {
       }
     } else if (url == null) {
       String host = a.str("server.address");
-      if (host != null) {
+      AnyValue portValue = host == null ? null : a.peek("server.port");
+      if (portValue != null && portValue.getValueCase() == AnyValue.ValueCase.INT_VALUE) {
+        // Same text as the general case below, without a temporary string for the port.
+        a.take("server.port");
+        url =
+            system
+                + "://"
+                + host
+                + ":"
+                + portValue.getIntValue()
+                + "/"
+                + (db == null ? "" : db);
+      } else if (host != null) {
         String port = a.text("server.port");
         url =
             system + "://" + host + (port == null ? "" : ":" + port) + "/" + (db == null ? "" : db);
@@ -1293,7 +1305,7 @@ public final class SpanToSegment {
     if (d instanceof ObjectNode o) {
       return o;
     }
-    ObjectNode o = Json.NODES.objectNode();
+    ObjectNode o = new ObjectNode(Json.NODES, new LinkedHashMap<>(8));
     md.put("default", o);
     return o;
   }
@@ -1381,7 +1393,8 @@ public final class SpanToSegment {
   }
 
   private static Map<String, JsonNode> ensure(Map<String, JsonNode> md) {
-    return md == null ? new LinkedHashMap<>() : md;
+    // Usually only "default": a small table is enough.
+    return md == null ? new LinkedHashMap<>(4) : md;
   }
 
   private Map<String, AnnotationValue> annotate(

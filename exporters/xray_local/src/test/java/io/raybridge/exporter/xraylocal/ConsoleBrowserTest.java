@@ -137,7 +137,8 @@ class ConsoleBrowserTest {
     // Arrive the way a user does: through the navigation bar from another page.
     open("/traces");
     driver.findElement(By.cssSelector("nav a[data-page='map']")).click();
-    for (String service : List.of("api-gateway", "checkout", "inventory", "payment")) {
+    for (String service :
+        List.of("api-gateway", "checkout", "inventory", "payment", "order-worker")) {
       assertThat(node(service).getText()).contains(service);
     }
     assertThat(driver.findElements(By.cssSelector("#service-map g.edge"))).isNotEmpty();
@@ -537,37 +538,50 @@ class ConsoleBrowserTest {
           null);
       if (!fault) {
         dynamo("payment", t, payServer, 152, "PutItem", "payments");
-        byte[] send =
+        span(
+            "checkout",
+            t,
+            co,
+            "shop-orders publish",
+            Span.SpanKind.SPAN_KIND_PRODUCER,
+            180,
+            7,
+            200,
+            List.of(
+                kv("rpc.system", "aws-api"),
+                kv("rpc.service", "SQS"),
+                kv("rpc.method", "SendMessage"),
+                kv(
+                    "aws.queue_url",
+                    "https://sqs.us-east-1.amazonaws.com/123456789012/shop-orders")),
+            null);
+        // An SQS-triggered function: its own trace, as the demo's order-worker.
+        byte[] w = traceId();
+        byte[] invocation =
             span(
-                "checkout",
-                t,
-                co,
-                "shop-orders publish",
-                Span.SpanKind.SPAN_KIND_PRODUCER,
-                180,
-                7,
-                200,
-                List.of(
-                    kv("rpc.system", "aws-api"),
-                    kv("rpc.service", "SQS"),
-                    kv("rpc.method", "SendMessage"),
-                    kv(
-                        "aws.queue_url",
-                        "https://sqs.us-east-1.amazonaws.com/123456789012/shop-orders")),
+                "order-worker",
+                w,
+                null,
+                "order-worker",
+                Span.SpanKind.SPAN_KIND_SERVER,
+                240,
+                30,
+                0,
+                List.of(kv("faas.trigger", "pubsub")),
                 null);
         byte[] consume =
             span(
                 "order-worker",
-                t,
-                send,
+                w,
+                invocation,
                 "shop-orders process",
                 Span.SpanKind.SPAN_KIND_CONSUMER,
-                240,
-                20,
+                241,
+                25,
                 0,
                 List.of(kv("messaging.system", "aws_sqs")),
                 null);
-        dynamo("order-worker", t, consume, 245, "PutItem", "orders");
+        dynamo("order-worker", w, consume, 245, "PutItem", "orders");
       }
       return xrayId(t);
     }

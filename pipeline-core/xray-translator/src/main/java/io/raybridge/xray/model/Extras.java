@@ -11,15 +11,19 @@ final class Extras {
   private Extras() {}
 
   static Map<String, JsonNode> copy(Map<String, JsonNode> extra) {
-    return extra == null || extra.isEmpty()
-        ? Map.of()
-        : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+    return copyOrdered(extra);
   }
 
   static <K, V> Map<K, V> copyOrdered(Map<K, V> map) {
-    return map == null || map.isEmpty()
-        ? Map.of()
-        : Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    if (map == null || map.isEmpty()) {
+      return Map.of();
+    }
+    if (map.size() == 1) {
+      // The common single-namespace case: an immutable singleton costs a fraction of a hash map.
+      Map.Entry<K, V> e = map.entrySet().iterator().next();
+      return Collections.singletonMap(e.getKey(), e.getValue());
+    }
+    return Collections.unmodifiableMap(new LinkedHashMap<>(map));
   }
 
   static <T> List<T> copy(List<T> list) {

@@ -91,7 +91,8 @@ function layout(services) {
 function perMinute(count, range) {
   const minutes = Math.max((range.end - range.start) / 60, 1 / 60);
   const rate = count / minutes;
-  return `${rate < 10 ? rate.toFixed(1) : rate.toFixed(0)} t/min`;
+  const digits = rate < 0.1 ? 2 : rate < 10 ? 1 : 0;
+  return `${rate.toFixed(digits)} t/min`;
 }
 
 function edgeLabel(st, range) {
@@ -133,8 +134,12 @@ function drawMap(services, range, onSelect) {
         : `M ${from.x} ${from.y + RADIUS} C ${from.x} ${from.y + 90}, ${to.x} ${to.y + 90}, ` +
           `${to.x} ${to.y + RADIUS + 2}`;
       const label = edgeLabel(st, range);
-      const lx = to.x > from.x ? mx : (from.x + to.x) / 2;
-      const ly = to.x > from.x ? (from.y + to.y) / 2 - 8 : Math.max(from.y, to.y) + 75;
+      // An edge that skips columns gets its label in the last gap, clear of the nodes it passes.
+      const long = to.x - from.x > COLUMN_WIDTH * 1.5;
+      const lx = to.x > from.x ? (long ? x2 - (COLUMN_WIDTH - 2 * RADIUS) / 2 : mx)
+        : (from.x + to.x) / 2;
+      const ly = to.x > from.x ? (long ? to.y - 14 : (from.y + to.y) / 2 - 8)
+        : Math.max(from.y, to.y) + 75;
       edgeLayer.append(s('g', {
         class: `edge ${health(st)}${e.EdgeType === 'link' ? ' async' : ''}`,
         dataset: { from: sv.Name, to: names.get(e.ReferenceId) },
