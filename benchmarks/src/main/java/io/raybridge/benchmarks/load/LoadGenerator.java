@@ -334,6 +334,9 @@ public final class LoadGenerator {
         latency.reset();
         stepBad0 = refusedItems.get() + failedItems.get();
         System.out.println("MEASURING");
+        if (ramp) {
+          System.out.println("STEP " + Math.round(rate));
+        }
         System.out.flush();
       }
       if (ramp && measuring && due >= stepEnd) {
@@ -352,6 +355,8 @@ public final class LoadGenerator {
         }
         saturation = rate;
         rate *= factor;
+        System.out.println("STEP " + Math.round(rate));
+        System.out.flush();
         stepEnd += stepNanos;
         stepBad0 = refusedItems.get() + failedItems.get();
       }

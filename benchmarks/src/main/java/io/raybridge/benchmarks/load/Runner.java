@@ -314,9 +314,18 @@ public final class Runner {
         if (w.id().equals("W2")) {
           @SuppressWarnings("unchecked")
           Map<String, Object> gen = (Map<String, Object>) first.get("generator");
-          double saturation = ((Number) gen.get("saturation_rate")).doubleValue();
-          double cpuMax = (Double) first.get("cpu_max_pct");
-          return cpuMax > 0 ? saturation / (cpuMax / 100) : null;
+          long saturation = ((Number) gen.get("saturation_rate")).longValue();
+          // The collector's CPU during the last step that passed, i.e. at the saturation rate.
+          @SuppressWarnings("unchecked")
+          List<Map<String, Object>> steps =
+              (List<Map<String, Object>>) first.getOrDefault("cpu_by_ramp_step", List.of());
+          for (Map<String, Object> step : steps) {
+            if (((Number) step.get("rate")).longValue() == saturation) {
+              double cpu = ((Number) step.get("cpu_pct")).doubleValue();
+              return cpu > 0 ? saturation / (cpu / 100) : null;
+            }
+          }
+          return null;
         }
         return first.get("items_per_core");
       }
@@ -651,6 +660,8 @@ public final class Runner {
                 while ((line = in.readLine()) != null) {
                   if (line.equals("MEASURING") && sampler != null) {
                     sampler.start();
+                  } else if (line.startsWith("STEP ") && sampler != null) {
+                    sampler.mark(Long.parseLong(line.substring(5).trim()));
                   } else if (line.startsWith("RESULT ")) {
                     result.complete(line.substring(7));
                   }
@@ -856,6 +867,7 @@ public final class Runner {
     private final long pid;
     private final long intervalMillis;
     private final List<double[]> samples = new ArrayList<>(); // {cpu pct, rss MiB}
+    private final List<long[]> marks = new ArrayList<>(); // {ramp rate, cpu ticks, nanos}
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private volatile boolean running;
     private Thread thread;
@@ -878,6 +890,11 @@ public final class Runner {
       thread.setDaemon(true);
       thread.start();
       started.complete(null);
+    }
+
+    /** Notes the start of a ramp step, so each step's CPU can be told apart. */
+    synchronized void mark(long rate) {
+      marks.add(new long[] {rate, cpuTicks(pid), System.nanoTime()});
     }
 
     void awaitStarted(long millis) throws Exception {
@@ -938,6 +955,21 @@ public final class Runner {
       m.put("rss_max_mib", samples.stream().mapToDouble(s -> s[1]).max().orElse(0));
       m.put("cpu_samples", samples.size());
       m.put("window_seconds", (nanos1 - nanos0) / 1e9);
+      if (!marks.isEmpty()) {
+        List<Map<String, Object>> steps = new ArrayList<>();
+        for (int i = 0; i < marks.size(); i++) {
+          long[] from = marks.get(i);
+          long toTicks = i + 1 < marks.size() ? marks.get(i + 1)[1] : ticks1;
+          long toNanos = i + 1 < marks.size() ? marks.get(i + 1)[2] : nanos1;
+          if (toNanos > from[2] && from[1] >= 0 && toTicks >= from[1]) {
+            Map<String, Object> step = new LinkedHashMap<>();
+            step.put("rate", from[0]);
+            step.put("cpu_pct", pct(toTicks - from[1], toNanos - from[2]));
+            steps.add(step);
+          }
+        }
+        m.put("cpu_by_ramp_step", steps);
+      }
       return m;
     }
 
