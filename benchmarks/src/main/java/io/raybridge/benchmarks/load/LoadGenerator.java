@@ -346,11 +346,21 @@ public final class LoadGenerator {
         Map<String, Object> step = new LinkedHashMap<>();
         step.put("rate", Math.round(rate));
         step.put("refused_or_failed", bad);
+        step.put("answers", h.getTotalCount());
         step.put("p99_ms", h.getValueAtPercentile(99) / 1000.0);
         step.put("lag_ms", lag / 1_000_000.0);
         steps.add(step);
-        if (bad > 0 || h.getValueAtPercentile(99) > maxP99Micros || lag > 1_000_000_000L) {
-          stopReason = bad > 0 ? "refused or failed requests" : "latency or sender lag";
+        // Over UDP there are no answers; otherwise a step without a single answer has not shown
+        // that the target keeps up, however clean it looks.
+        boolean unanswered = !protocol.equals("udp") && h.getTotalCount() == 0;
+        if (bad > 0
+            || unanswered
+            || h.getValueAtPercentile(99) > maxP99Micros
+            || lag > 1_000_000_000L) {
+          stopReason =
+              bad > 0
+                  ? "refused or failed requests"
+                  : unanswered ? "no answer within the step" : "latency or sender lag";
           break;
         }
         saturation = rate;

@@ -276,7 +276,9 @@ public final class Runner {
     r.put("refused", gen.get("refused"));
     r.put("failed", gen.get("failed"));
     r.put("received", received);
-    r.put("dropped", backend.expectsAll() ? accepted - received : null);
+    r.put("dropped", backend.expectsAll() ? Math.max(0, accepted - received) : null);
+    // More arriving than was accepted means duplicates (an export retried after a timeout).
+    r.put("duplicated", backend.expectsAll() ? Math.max(0, received - accepted) : null);
     r.put("checked", backend.checked());
     r.put("mismatches", backend.mismatches());
     r.put("problems", backend.problems());

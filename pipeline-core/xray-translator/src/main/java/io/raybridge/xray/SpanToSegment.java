@@ -1092,14 +1092,7 @@ public final class SpanToSegment {
       if (portValue != null && portValue.getValueCase() == AnyValue.ValueCase.INT_VALUE) {
         // Same text as the general case below, without a temporary string for the port.
         a.take("server.port");
-        url =
-            system
-                + "://"
-                + host
-                + ":"
-                + portValue.getIntValue()
-                + "/"
-                + (db == null ? "" : db);
+        url = system + "://" + host + ":" + portValue.getIntValue() + "/" + (db == null ? "" : db);
       } else if (host != null) {
         String port = a.text("server.port");
         url =

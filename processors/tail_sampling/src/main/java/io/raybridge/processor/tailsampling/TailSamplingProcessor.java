@@ -334,7 +334,10 @@ final class TailSamplingProcessor extends AbstractProcessor {
     } catch (IOException | RuntimeException e) {
       storageFailed("sync", e);
     }
-    if (j.size() > storage.maxSizeBytes() / 2) {
+    // Past half the bound, and mostly dead records: a live state near the bound alone must not
+    // make every sync rewrite it.
+    long size = j.size();
+    if (size > storage.maxSizeBytes() / 2 && size >= 2 * j.compactedSize()) {
       lock.lock();
       try {
         if (!stopped) {

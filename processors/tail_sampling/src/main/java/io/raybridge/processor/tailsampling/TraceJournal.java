@@ -81,6 +81,7 @@ final class TraceJournal implements AutoCloseable {
   private final CRC32C crc = new CRC32C();
   private FileChannel channel;
   private long size;
+  private long compactedSize;
   private byte[] staged = new byte[4096];
   private int stagedLength;
   private boolean dirty;
@@ -334,6 +335,11 @@ final class TraceJournal implements AutoCloseable {
     return size + stagedLength;
   }
 
+  /** The journal's size right after the last compaction: the live state then. */
+  synchronized long compactedSize() {
+    return compactedSize;
+  }
+
   /** Writes a snapshot of the live state. */
   interface Snapshot {
     void writeTo(TraceJournal journal);
@@ -378,6 +384,7 @@ final class TraceJournal implements AutoCloseable {
             directory.resolve(JOURNAL_FILE), StandardOpenOption.READ, StandardOpenOption.WRITE);
     channel.position(channel.size());
     size = channel.size();
+    compactedSize = size;
     dirty = false;
     if (staged.length > (1 << 20)) {
       staged = new byte[4096];
