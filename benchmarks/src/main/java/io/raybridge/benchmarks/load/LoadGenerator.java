@@ -46,9 +46,10 @@ import org.HdrHistogram.Recorder;
  *
  * <p>Modes: a fixed rate for {@code --warmup} then {@code --duration}; or {@code --ramp}: from
  * {@code --ramp-start} items/s, multiplied by {@code --ramp-factor} every {@code --ramp-step},
- * until a step sees a refused or failed request, a p99 above {@code --ramp-max-p99}, or the sender
- * falling more than a second behind its schedule. {@code --max-items} bounds the count. Prints
- * {@code MEASURING} when the measured phase starts and one {@code RESULT {json}} line at the end.
+ * until a step sees a refused or failed request, no answer at all, a p99 above {@code
+ * --ramp-max-p99}, or the sender falling more than a second behind its schedule. {@code
+ * --max-items} bounds the count. Prints {@code MEASURING} when the measured phase starts, {@code
+ * STEP <rate>} when a ramp step starts, and one {@code RESULT {json}} line at the end.
  */
 public final class LoadGenerator {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -71,9 +71,14 @@ class LocalXRayAwsCliIT {
     int udpPort = CollectorProcess.freePort();
     int healthPort = CollectorProcess.freePort();
     apiPort = CollectorProcess.freePort();
+    // The receiver's sampling proxy signs what it forwards; any credentials do for the local
+    // service.
+    java.util.Map<String, String> env =
+        java.util.Map.of("AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local");
     try (CollectorProcess collector =
         CollectorProcess.start(
             dir,
+            env,
             "run",
             "--config",
             CollectorProcess.CONFIG_EXAMPLES.resolve("local.yaml").toString(),
@@ -179,6 +184,20 @@ class LocalXRayAwsCliIT {
                "URLPath":"/health","ResourceARN":"*","Version":1}""");
       assertThat(created.exitCode()).as(created.stderr()).isZero();
       assertThat(aws("get-sampling-rules").stdout()).contains("cli-health");
+
+      // X-Ray SDKs ask the collector's sampling endpoint, which proxies to the local service: the
+      // rule created with the CLI reaches them.
+      java.net.http.HttpResponse<String> viaProxy =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create("http://127.0.0.1:" + udpPort + "/GetSamplingRules"))
+                      .header("Content-Type", "application/json")
+                      .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(viaProxy.statusCode()).as(viaProxy.body()).isEqualTo(200);
+      assertThat(viaProxy.body()).contains("cli-health").contains("SamplingRuleRecords");
       assertThat(aws("delete-sampling-rule", "--rule-name", "cli-health").exitCode()).isZero();
       assertThat(aws("get-sampling-rules").stdout()).doesNotContain("cli-health");
     }

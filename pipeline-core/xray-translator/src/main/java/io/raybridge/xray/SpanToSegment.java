@@ -25,6 +25,7 @@ import io.raybridge.xray.model.StackFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -945,7 +946,7 @@ public final class SpanToSegment {
       }
       if (h != null) {
         String sch = scheme == null ? "http" : scheme;
-        StringBuilder u = new StringBuilder(sch).append("://").append(h);
+        StringBuilder u = new StringBuilder(96).append(sch).append("://").append(h);
         if (port != null
             && !port.isEmpty()
             && !(sch.equals("http") && port.equals("80"))
@@ -1268,7 +1269,9 @@ public final class SpanToSegment {
   /** {@code aws.xray.metadata.<ns>} attributes (JSON text) into namespaces. */
   private static Map<String, JsonNode> metadataOf(Attrs.In a, boolean exact) {
     Map<String, JsonNode> md = null;
-    for (KeyValue kv : a.all()) {
+    List<KeyValue> all = a.all();
+    for (int i = 0, n = all.size(); i < n; i++) {
+      KeyValue kv = all.get(i);
       String key = kv.getKey();
       if (!key.startsWith(XRayAttributes.METADATA_PREFIX)
           || kv.getValue().getValueCase() != AnyValue.ValueCase.STRING_VALUE) {
@@ -1326,13 +1329,14 @@ public final class SpanToSegment {
       boolean storeResource,
       ResourceInfo info,
       List<String> perSpanKeys) {
+    MetadataSink sink = new MetadataSink(md);
     boolean keepDots = settings.annotationKeys() == XRaySettings.KeyMode.KEEP_DOTS;
     // Explicitly indexed keys, even if a mapping above consumed them.
     for (String k : settings.indexedAttributes()) {
       AnyValue v = a.peek(k);
       if (v != null) {
         a.take(k);
-        ann = annotate(ann, sanitizeKey(k, keepDots), v, k, md = ensure(md));
+        ann = annotate(ann, sanitizeKey(k, keepDots), v, k, sink);
       }
     }
     if (perSpanKeys != null) {
@@ -1340,7 +1344,7 @@ public final class SpanToSegment {
         AnyValue v = a.peek(k);
         if (v != null) {
           a.take(k);
-          ann = annotate(ann, sanitizeKey(k, keepDots), v, k, md = ensure(md));
+          ann = annotate(ann, sanitizeKey(k, keepDots), v, k, sink);
         }
       }
     }
@@ -1349,11 +1353,11 @@ public final class SpanToSegment {
         KeyValue kv = info.attributes.get(r);
         String key = info.metadataKeys[r];
         if (settings.indexAllAttributes() || settings.indexedAttributes().contains(key)) {
-          ann = annotate(ann, sanitizeKey(key, keepDots), kv.getValue(), key, md = ensure(md));
+          ann = annotate(ann, sanitizeKey(key, keepDots), kv.getValue(), key, sink);
         } else {
           JsonNode v = toJson(kv.getValue());
           if (v != null) {
-            defaultNamespace(md = ensure(md)).set(key, v);
+            sink.defaults().set(key, v);
           }
         }
       }
@@ -1364,30 +1368,51 @@ public final class SpanToSegment {
       }
       KeyValue kv = a.get(i);
       if (settings.indexAllAttributes()) {
-        ann =
-            annotate(
-                ann,
-                sanitizeKey(kv.getKey(), keepDots),
-                kv.getValue(),
-                kv.getKey(),
-                md = ensure(md));
+        ann = annotate(ann, sanitizeKey(kv.getKey(), keepDots), kv.getValue(), kv.getKey(), sink);
       } else {
         JsonNode v = toJson(kv.getValue());
         if (v != null) {
-          defaultNamespace(md = ensure(md)).set(kv.getKey(), v);
+          sink.defaults().set(kv.getKey(), v);
         }
       }
     }
     b.annotations(ann);
-    if (md != null && !md.isEmpty()) {
-      b.metadata(md);
+    Map<String, JsonNode> collected = sink.result();
+    if (collected != null && !collected.isEmpty()) {
+      b.metadata(collected);
     }
     return b;
   }
 
-  private static Map<String, JsonNode> ensure(Map<String, JsonNode> md) {
-    // Usually only "default": a small table is enough.
-    return md == null ? new LinkedHashMap<>(4) : md;
+  /**
+   * Metadata being chosen from attributes. Only {@code default} gains members here, so when no
+   * namespace was parsed before, a single-entry map is all the result can be; it is made at the end
+   * instead of a hash map per span.
+   */
+  private static final class MetadataSink {
+    private final Map<String, JsonNode> namespaces;
+    private ObjectNode defaults;
+
+    MetadataSink(Map<String, JsonNode> namespaces) {
+      this.namespaces = namespaces;
+    }
+
+    ObjectNode defaults() {
+      if (namespaces != null) {
+        return defaultNamespace(namespaces);
+      }
+      if (defaults == null) {
+        defaults = new ObjectNode(Json.NODES, new LinkedHashMap<>(8));
+      }
+      return defaults;
+    }
+
+    Map<String, JsonNode> result() {
+      if (namespaces != null) {
+        return namespaces;
+      }
+      return defaults == null ? null : Collections.singletonMap("default", defaults);
+    }
   }
 
   private Map<String, AnnotationValue> annotate(
@@ -1395,13 +1420,13 @@ public final class SpanToSegment {
       String key,
       AnyValue v,
       String originalKey,
-      Map<String, JsonNode> md) {
+      MetadataSink md) {
     AnnotationValue av = annotationValue(v);
     if (av == null) {
       JsonNode j = toJson(v);
       if (j != null) {
         stats.increment(Outcome.ANNOTATION_TO_METADATA);
-        defaultNamespace(md).set(originalKey, j);
+        md.defaults().set(originalKey, j);
       }
       return ann;
     }

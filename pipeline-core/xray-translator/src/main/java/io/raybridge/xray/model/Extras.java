@@ -10,6 +10,8 @@ import java.util.Map;
 final class Extras {
   private Extras() {}
 
+  private static final Class<?> SINGLETON_MAP = Collections.singletonMap("", "").getClass();
+
   static Map<String, JsonNode> copy(Map<String, JsonNode> extra) {
     return copyOrdered(extra);
   }
@@ -17,6 +19,9 @@ final class Extras {
   static <K, V> Map<K, V> copyOrdered(Map<K, V> map) {
     if (map == null || map.isEmpty()) {
       return Map.of();
+    }
+    if (map.getClass() == SINGLETON_MAP) {
+      return map; // already immutable
     }
     if (map.size() == 1) {
       // The common single-namespace case: an immutable singleton costs a fraction of a hash map.
