@@ -45,7 +45,7 @@ class HarnessSmokeTest {
 
   @Test
   void otlpGrpcThroughBatchDeliversEverySpanIntactAndWritesAResult() throws Exception {
-    Map<String, Object> doc = Runner.run(smoke("W1", 5_000));
+    Map<String, Object> doc = Runner.run(smoke("W1", 2_000));
 
     JsonNode result = new ObjectMapper().readTree(Paths.get((String) doc.get("file")).toFile());
     JsonNode run = result.path("runs").get(0).path("batch");

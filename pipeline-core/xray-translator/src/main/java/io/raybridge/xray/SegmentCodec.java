@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Parses and serializes segment documents. Thread-safe and stateless.
@@ -1102,13 +1101,14 @@ public final class SegmentCodec {
       }
       g.writeEndArray();
     }
-    for (Map.Entry<String, JsonNode> e :
-        s.extra().isEmpty() ? Set.<Map.Entry<String, JsonNode>>of() : s.extra().entrySet()) {
-      if (e.getKey().equals("annotations") && s.annotations() != null) {
-        continue;
+    if (!s.extra().isEmpty()) { // no iterator for the usual empty map
+      for (Map.Entry<String, JsonNode> e : s.extra().entrySet()) {
+        if (e.getKey().equals("annotations") && s.annotations() != null) {
+          continue;
+        }
+        g.writeFieldName(e.getKey());
+        Json.writeNode(g, e.getValue());
       }
-      g.writeFieldName(e.getKey());
-      Json.writeNode(g, e.getValue());
     }
     g.writeEndObject();
   }

@@ -128,7 +128,11 @@ public final class SpanToSegment {
     Objects.requireNonNull(rs, "resourceSpans");
     Resource resource = rs.getResource();
     ResourceInfo info = new ResourceInfo(resource.getAttributesList());
-    List<Item> items = new ArrayList<>();
+    int total = 0;
+    for (int i = 0, n = rs.getScopeSpansCount(); i < n; i++) {
+      total += rs.getScopeSpans(i).getSpansCount();
+    }
+    List<Item> items = new ArrayList<>(total);
     for (ScopeSpans ss : rs.getScopeSpansList()) {
       boolean exact = XRayAttributes.SCOPE_NAME.equals(ss.getScope().getName());
       for (Span span : ss.getSpansList()) {
@@ -353,7 +357,7 @@ public final class SpanToSegment {
         it.exact() ? exact(it.span(), docRoot, info) : derive(it.span(), docRoot, info);
     List<Item> kids = children.get(it.span().getSpanId());
     if (kids != null && depth < MAX_DEPTH) {
-      List<Segment> subs = b.subsegments() == null ? new ArrayList<>() : b.subsegments();
+      List<Segment> subs = b.subsegments() == null ? new ArrayList<>(kids.size()) : b.subsegments();
       for (Item k : kids) {
         subs.add(build(k, false, info, children, depth + 1));
       }
