@@ -11,10 +11,12 @@ import io.raybridge.pipeline.config.Violations;
  * <p>The queue is full when either bound would be exceeded: {@code queue_size} counted in {@code
  * sizer} units (by default 1000 batches, as in the Collector), or {@code max_size_mib} mebibytes of
  * batches measured by their OTLP encoded size ({@link
- * io.raybridge.pipeline.Traces#serializedSize()}). A single batch larger than a bound is still
- * accepted into an empty queue, so that it cannot be stuck forever. When the queue is full a caller
- * is refused with a retryable error, or, with {@code block_on_overflow}, waits for room for at most
- * the exporter's {@code timeout} first.
+ * io.raybridge.pipeline.Traces#serializedSize()}). Decoded spans take about five times their
+ * encoded size on the heap, so the default of 16 MiB keeps a full queue near 80 MiB of heap, which
+ * fits the distribution's default 256 MiB heap with room for the rest of the pipeline. A single
+ * batch larger than a bound is still accepted into an empty queue, so that it cannot be stuck
+ * forever. When the queue is full a caller is refused with a retryable error, or, with {@code
+ * block_on_overflow}, waits for room for at most the exporter's {@code timeout} first.
  *
  * <p>Absent keys take their defaults; validation is skipped when {@code enabled} is false.
  *
@@ -23,7 +25,7 @@ import io.raybridge.pipeline.config.Violations;
  * @param numConsumers threads exporting from the queue (default 10); must be >= 1
  * @param queueSize capacity in {@code sizer} units (default 1000); must be >= 1
  * @param sizer {@code requests} (default) counts batches, {@code items} counts spans
- * @param maxSizeMib capacity in MiB of encoded batches (default 64); must be >= 1
+ * @param maxSizeMib capacity in MiB of encoded batches (default 16); must be >= 1
  * @param blockOnOverflow whether a caller waits for room instead of being refused at once (default
  *     false)
  * @param storage where to keep the queue on disk (default: absent, the queue lives in memory and is
@@ -42,7 +44,7 @@ public record QueueConfig(
   public static final int DEFAULT_NUM_CONSUMERS = 10;
   public static final int DEFAULT_QUEUE_SIZE = 1000;
   public static final QueueSizer DEFAULT_SIZER = QueueSizer.REQUESTS;
-  public static final int DEFAULT_MAX_SIZE_MIB = 64;
+  public static final int DEFAULT_MAX_SIZE_MIB = 16;
   public static final boolean DEFAULT_BLOCK_ON_OVERFLOW = false;
 
   /** Fills in defaults for absent ({@code null}) values and validates the result. */

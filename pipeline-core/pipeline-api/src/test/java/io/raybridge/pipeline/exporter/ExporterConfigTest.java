@@ -30,8 +30,8 @@ class ExporterConfigTest {
     assertThat(q.numConsumers()).isEqualTo(10);
     assertThat(q.queueSize()).isEqualTo(1000);
     assertThat(q.sizer()).isEqualTo(QueueSizer.REQUESTS);
-    assertThat(q.maxSizeMib()).isEqualTo(64);
-    assertThat(q.maxSizeBytes()).isEqualTo(64L * 1024 * 1024);
+    assertThat(q.maxSizeMib()).isEqualTo(16);
+    assertThat(q.maxSizeBytes()).isEqualTo(16L * 1024 * 1024);
     assertThat(q.blockOnOverflow()).isFalse();
   }
 

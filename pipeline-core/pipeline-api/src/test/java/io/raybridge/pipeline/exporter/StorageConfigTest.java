@@ -57,7 +57,7 @@ class StorageConfigTest {
                 2,
                 1000,
                 QueueSizer.REQUESTS,
-                64,
+                16,
                 true,
                 new StorageConfig("/data/queue", 256)));
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.raybridge.pipeline.config.Violations;
 import io.raybridge.xray.sampling.InvalidSamplingRulesException;
 import io.raybridge.xray.sampling.SamplingRule;
+import io.raybridge.xray.sampling.SamplingRuleConfig;
 import io.raybridge.xray.sampling.SamplingRuleFiles;
 import io.raybridge.xray.sampling.SamplingRules;
 import java.io.IOException;
@@ -21,7 +22,9 @@ import java.util.Map;
  * X-Ray SDK local-rules format or the X-Ray API's {@code SamplingRuleRecords}, see {@link
  * SamplingRuleFiles}).
  *
- * @param rules inline rules, evaluated by priority then name
+ * @param rules inline rules, evaluated by priority then name; {@code priority} defaults to the
+ *     rule's position in the list (1-based), {@code reservoir_size} to 0; {@code Default} is
+ *     reserved for {@code default}
  * @param defaultRule the rule for everything else ({@code default:})
  * @param rulesFile a rule file, read at startup; relative paths resolve against the working
  *     directory; cannot be combined with {@code rules} or {@code default}
@@ -34,7 +37,7 @@ import java.util.Map;
  *     sampler recorded ({@code ot=th} in tracestate, else the W3C sampled flag)
  */
 public record HeadSamplingConfig(
-    @JsonProperty("rules") List<HeadSamplingRuleConfig> rules,
+    @JsonProperty("rules") List<SamplingRuleConfig> rules,
     @JsonProperty("default") DefaultRuleConfig defaultRule,
     @JsonProperty("rules_file") String rulesFile,
     @JsonProperty("max_hold") Duration maxHold,
@@ -56,11 +59,20 @@ public record HeadSamplingConfig(
     Violations v = new Violations();
     Map<String, Integer> names = new HashMap<>();
     for (int i = 0; i < rules.size(); i++) {
-      Integer first = names.putIfAbsent(rules.get(i).ruleName(), i);
+      SamplingRuleConfig rule = rules.get(i);
+      String at = "rules[" + i + "]";
+      if (rule.isDefault()) {
+        v.add(
+            at + ".rule_name",
+            "\"Default\" is reserved for the default rule; set its rate under default");
+      } else {
+        v.addAll(at, rule.violations(i + 1, 0));
+      }
+      Integer first = rule.ruleName() == null ? null : names.putIfAbsent(rule.ruleName(), i);
       if (first != null) {
         v.add(
-            "rules[" + i + "].rule_name",
-            "duplicate rule name \"" + rules.get(i).ruleName() + "\" (also rules[" + first + "])");
+            at + ".rule_name",
+            "duplicate rule name \"" + rule.ruleName() + "\" (also rules[" + first + "])");
       }
     }
     if (rulesFile != null) {
@@ -103,7 +115,7 @@ public record HeadSamplingConfig(
     }
     List<SamplingRule> list = new ArrayList<>(rules.size());
     for (int i = 0; i < rules.size(); i++) {
-      list.add(rules.get(i).toRule(i + 1));
+      list.add(rules.get(i).toRule(i + 1, 0));
     }
     DefaultRuleConfig def = defaultRule != null ? defaultRule : new DefaultRuleConfig(null, null);
     return SamplingRules.of(list, def.toRule());

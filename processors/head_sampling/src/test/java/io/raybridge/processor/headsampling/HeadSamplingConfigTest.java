@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raybridge.testing.ConfigFixtures;
 import io.raybridge.xray.sampling.SamplingRule;
+import io.raybridge.xray.sampling.SamplingRuleConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ class HeadSamplingConfigTest {
         .isEqualTo(
             new HeadSamplingConfig(
                 List.of(
-                    new HeadSamplingRuleConfig(
+                    new SamplingRuleConfig(
                         "payments",
                         10,
                         0.5,
@@ -57,9 +58,11 @@ class HeadSamplingConfigTest {
                         "POST",
                         "/payment/*",
                         "*",
-                        Map.of("customer.tier", "gold")),
-                    new HeadSamplingRuleConfig(
-                        "health", null, 0.01, 0, "*", "*", "*", "*", "/health", "*", Map.of())),
+                        Map.of("customer.tier", "gold"),
+                        null),
+                    new SamplingRuleConfig(
+                        "health", null, 0.01, null, null, null, null, null, "/health", null, null,
+                        1)),
                 new DefaultRuleConfig(0.1, 0),
                 null,
                 Duration.ofSeconds(2),
