@@ -106,7 +106,7 @@ class HeadSamplingConfigTest {
                 max_hold_bytes: 0
                 decision_cache_size: 0
                 """))
-        .containsExactly(
+        .containsExactlyInAnyOrder(
             "rules[0].fixed_rate: must be between 0 and 1, was 1.5",
             "rules[0].http_method: must be at most 10 characters long, was \"PROPFINDXXX\"",
             "rules[1].rule_name: is required",

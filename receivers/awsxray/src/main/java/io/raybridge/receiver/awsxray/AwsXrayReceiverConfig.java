@@ -1,18 +1,17 @@
 package io.raybridge.receiver.awsxray;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.raybridge.pipeline.config.ConfigViolation;
 import io.raybridge.pipeline.config.Endpoints;
 import io.raybridge.pipeline.config.Violations;
-import io.raybridge.xray.sampling.InvalidSamplingRuleException;
 import io.raybridge.xray.sampling.InvalidSamplingRulesException;
-import io.raybridge.xray.sampling.RuleProblem;
 import io.raybridge.xray.sampling.SamplingRule;
+import io.raybridge.xray.sampling.SamplingRuleConfig;
 import io.raybridge.xray.sampling.SamplingRules;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Configuration of the {@code awsxray} receiver. Keys shared with the OpenTelemetry Collector's
@@ -82,7 +81,9 @@ public record AwsXrayReceiverConfig(
    * @param proxyAddress proxy: an outbound HTTP(S) proxy URL such as {@code http://proxy:3128}
    * @param localMode proxy: do not consult EC2/ECS metadata to find the region
    * @param serviceName proxy: the SigV4 signing name
-   * @param rules local: inline sampling rules
+   * @param rules local: inline sampling rules; {@code priority} (except for {@code Default}) and
+   *     {@code reservoir_size} are required, as in the X-Ray API; a rule named {@code Default}
+   *     replaces X-Ray's default rule
    * @param rulesFile local: a rule file (X-Ray SDK local-rules format or the X-Ray API's {@code
    *     GetSamplingRules} output), re-read when it changes
    */
@@ -124,7 +125,14 @@ public record AwsXrayReceiverConfig(
             "rules_file",
             "set either rules or rules_file, not both");
         v.check(rulesFile == null || !rulesFile.isBlank(), "rules_file", "must not be empty");
-        if (!rules.isEmpty()) {
+        // X-Ray's API requires priority and reservoir_size: no defaults.
+        boolean rulesValid = true;
+        for (int i = 0; i < rules.size(); i++) {
+          List<ConfigViolation> problems = rules.get(i).violations(null, null);
+          v.addAll("rules[" + i + "]", problems);
+          rulesValid &= problems.isEmpty();
+        }
+        if (!rules.isEmpty() && rulesValid) {
           try {
             inlineRules(rules);
           } catch (InvalidSamplingRulesException e) {
@@ -149,7 +157,7 @@ public record AwsXrayReceiverConfig(
       List<SamplingRule> all = new ArrayList<>();
       boolean hasDefault = false;
       for (SamplingRuleConfig r : rules) {
-        SamplingRule rule = r.toRule();
+        SamplingRule rule = r.toRule(null, null);
         hasDefault |= rule.isDefault();
         all.add(rule);
       }
@@ -176,96 +184,6 @@ public record AwsXrayReceiverConfig(
       } catch (URISyntaxException e) {
         v.add(key, "must be a URL, was '" + value + "' (" + e.getReason() + ")");
       }
-    }
-  }
-
-  /**
-   * One sampling rule in X-Ray's rule schema, keys in snake_case. String matchers accept {@code *}
-   * and {@code ?} and default to {@code *}.
-   *
-   * @param ruleName unique name, 1 to 32 characters; {@code Default} replaces X-Ray's default rule
-   * @param priority 1 to 9999, lower first (the {@code Default} rule needs none)
-   * @param fixedRate fraction sampled once the reservoir is spent, 0 to 1
-   * @param reservoirSize requests per second sampled first, shared by all clients
-   * @param serviceName matches the service (segment) name
-   * @param serviceType matches the segment origin ({@code AWS::EC2::Instance})
-   * @param host matches the request's host
-   * @param httpMethod matches the request's method
-   * @param urlPath matches the request's path
-   * @param resourceArn matches the ARN of the resource running the service
-   * @param attributes request attributes that must all match
-   * @param version the rule format version, 1
-   */
-  public record SamplingRuleConfig(
-      @JsonProperty("rule_name") String ruleName,
-      @JsonProperty("priority") Integer priority,
-      @JsonProperty("fixed_rate") Double fixedRate,
-      @JsonProperty("reservoir_size") Integer reservoirSize,
-      @JsonProperty("service_name") String serviceName,
-      @JsonProperty("service_type") String serviceType,
-      @JsonProperty("host") String host,
-      @JsonProperty("http_method") String httpMethod,
-      @JsonProperty("url_path") String urlPath,
-      @JsonProperty("resource_arn") String resourceArn,
-      @JsonProperty("attributes") Map<String, String> attributes,
-      @JsonProperty("version") Integer version) {
-
-    public SamplingRuleConfig {
-      boolean isDefault = SamplingRule.DEFAULT_RULE_NAME.equals(ruleName);
-      priority = priority == null && isDefault ? SamplingRule.DEFAULT_PRIORITY : priority;
-      serviceName = serviceName == null ? "*" : serviceName;
-      serviceType = serviceType == null ? "*" : serviceType;
-      host = host == null ? "*" : host;
-      httpMethod = httpMethod == null ? "*" : httpMethod;
-      urlPath = urlPath == null ? "*" : urlPath;
-      resourceArn = resourceArn == null ? "*" : resourceArn;
-      attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
-      version = version == null ? 1 : version;
-      Violations v = new Violations();
-      v.check(ruleName != null, "rule_name", "is required");
-      v.check(priority != null, "priority", "is required");
-      v.check(fixedRate != null, "fixed_rate", "is required");
-      v.check(reservoirSize != null, "reservoir_size", "is required");
-      if (v.isEmpty()) {
-        try {
-          // Fields are assigned only after this constructor, so build from the parameters.
-          new SamplingRule(
-              ruleName,
-              priority,
-              fixedRate,
-              reservoirSize,
-              serviceName,
-              serviceType,
-              host,
-              httpMethod,
-              urlPath,
-              resourceArn,
-              attributes,
-              version);
-        } catch (InvalidSamplingRuleException e) {
-          for (RuleProblem p : e.problems()) {
-            v.add(p.field().snakeName(), p.message());
-          }
-        }
-      }
-      v.throwIfAny();
-    }
-
-    /** The validated rule. */
-    SamplingRule toRule() {
-      return new SamplingRule(
-          ruleName,
-          priority,
-          fixedRate,
-          reservoirSize,
-          serviceName,
-          serviceType,
-          host,
-          httpMethod,
-          urlPath,
-          resourceArn,
-          attributes,
-          version);
     }
   }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.raybridge.receiver.awsxray.AwsXrayReceiverConfig.SamplingRuleConfig;
 import io.raybridge.testing.TracesSink;
+import io.raybridge.xray.sampling.SamplingRuleConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
