@@ -133,6 +133,37 @@ class HeadSamplingConfigTest {
   }
 
   @Test
+  void rulesWithoutANameAreReportedOnceEach() {
+    assertThat(
+            ConfigFixtures.violations(
+                HeadSamplingConfig.class,
+                """
+                rules:
+                  - { fixed_rate: 0.1 }
+                  - { fixed_rate: 0.2, version: 2 }
+                """))
+        .containsExactly("rules[0].rule_name: is required", "rules[1].rule_name: is required");
+  }
+
+  @Test
+  void acceptsTheRuleFormatVersionAndDefaultsPriorityToThePosition() throws IOException {
+    HeadSamplingConfig c =
+        ConfigFixtures.bind(
+            HeadSamplingConfig.class,
+            """
+            rules:
+              - { rule_name: a, fixed_rate: 0.1, version: 1 }
+              - { rule_name: b, fixed_rate: 0.2 }
+            """);
+    assertThat(c.samplingRules().rules())
+        .extracting(SamplingRule::ruleName, SamplingRule::priority, SamplingRule::reservoirSize)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("a", 1, 0),
+            org.assertj.core.groups.Tuple.tuple("b", 2, 0),
+            org.assertj.core.groups.Tuple.tuple("Default", 10000, 1));
+  }
+
+  @Test
   void readsRulesFromAnSdkLocalRuleFile(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("rules.json");
     Files.writeString(
