@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -59,10 +59,12 @@ class GracefulShutdownIT {
       SdkTracerProvider provider =
           SdkTracerProvider.builder()
               .addSpanProcessor(
-                  SimpleSpanProcessor.create(
-                      OtlpGrpcSpanExporter.builder()
-                          .setEndpoint("http://127.0.0.1:" + grpcPort)
-                          .build()))
+                  // One export for all spans: the SDK's exporter refuses too many exports at once.
+                  BatchSpanProcessor.builder(
+                          OtlpGrpcSpanExporter.builder()
+                              .setEndpoint("http://127.0.0.1:" + grpcPort)
+                              .build())
+                      .build())
               .build();
       Tracer tracer = provider.get("shutdown-test");
       for (int i = 0; i < 20; i++) {

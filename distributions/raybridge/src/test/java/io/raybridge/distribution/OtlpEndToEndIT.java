@@ -11,7 +11,7 @@ import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -79,7 +79,7 @@ class OtlpEndToEndIT {
                     .merge(
                         Resource.create(
                             Attributes.of(AttributeKey.stringKey("service.name"), "checkout"))))
-            .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+            .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
             .build();
     Tracer tracer = provider.get("e2e");
     Span parent = tracer.spanBuilder(spanName).setSpanKind(SpanKind.SERVER).startSpan();

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -171,10 +171,11 @@ class PluginIT {
       SdkTracerProvider provider =
           SdkTracerProvider.builder()
               .addSpanProcessor(
-                  SimpleSpanProcessor.create(
-                      OtlpGrpcSpanExporter.builder()
-                          .setEndpoint("http://127.0.0.1:" + grpcPort)
-                          .build()))
+                  BatchSpanProcessor.builder(
+                          OtlpGrpcSpanExporter.builder()
+                              .setEndpoint("http://127.0.0.1:" + grpcPort)
+                              .build())
+                      .build())
               .build();
       Tracer tracer = provider.get("plugin-test");
       for (String name : List.of("alpha", "beta", "gamma")) {
@@ -192,7 +193,7 @@ class PluginIT {
               return false;
             }
           });
-      assertThat(Files.readAllLines(names)).containsExactly("alpha", "beta", "gamma");
+      assertThat(Files.readAllLines(names)).containsExactlyInAnyOrder("alpha", "beta", "gamma");
     }
   }
 }

@@ -11,7 +11,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.raybridge.testing.xray.FakeXRayApi;
 import io.raybridge.xray.SegmentCodec;
 import io.raybridge.xray.SegmentValidator;
@@ -96,10 +96,11 @@ class XRayAnnotationsEndToEndIT {
                 .setResource(
                     Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "shop")))
                 .addSpanProcessor(
-                    SimpleSpanProcessor.create(
-                        OtlpGrpcSpanExporter.builder()
-                            .setEndpoint("http://127.0.0.1:" + grpcPort)
-                            .build()))
+                    BatchSpanProcessor.builder(
+                            OtlpGrpcSpanExporter.builder()
+                                .setEndpoint("http://127.0.0.1:" + grpcPort)
+                                .build())
+                        .build())
                 .build();
         Span span =
             provider

@@ -92,7 +92,13 @@ final class Json {
           }
         }
       }
-      default -> g.writeTree(n);
+      default -> {
+        if (n instanceof SpanToSegment.DeferredDefaults deferred) {
+          deferred.write(g);
+        } else {
+          g.writeTree(n);
+        }
+      }
     }
   }
 

@@ -1,8 +1,10 @@
 package io.raybridge.xray;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.POJONode;
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -22,6 +24,7 @@ import io.raybridge.xray.model.Segment;
 import io.raybridge.xray.model.Service;
 import io.raybridge.xray.model.Sql;
 import io.raybridge.xray.model.StackFrame;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -50,6 +53,8 @@ public final class SpanToSegment {
 
   /** Metadata namespace of the marker left when metadata had to be trimmed. */
   public static final String TRIM_MARKER_NAMESPACE = "raybridge";
+
+  private static final String RESOURCE_METADATA_PREFIX = "otel.resource.";
 
   private static final long TRACE_ID_MAX_AGE_SECONDS = 28L * 24 * 3600;
   private static final long TRACE_ID_MAX_SKEW_SECONDS = 300;
@@ -101,7 +106,7 @@ public final class SpanToSegment {
 
   /** Converts and serializes: one compact JSON string per document, each at most 64 KB. */
   public List<String> convert(ResourceSpans resourceSpans) {
-    List<Segment> docs = assemble(resourceSpans);
+    List<Segment> docs = assemble(resourceSpans, true);
     List<String> out = new ArrayList<>(docs.size());
     for (Segment d : docs) {
       fit(d, out, null);
@@ -111,7 +116,7 @@ public final class SpanToSegment {
 
   /** Converts to documents (after splitting), for callers that need the model. */
   public List<Segment> toSegments(ResourceSpans resourceSpans) {
-    List<Segment> docs = assemble(resourceSpans);
+    List<Segment> docs = assemble(resourceSpans, false);
     List<Segment> out = new ArrayList<>(docs.size());
     for (Segment d : docs) {
       fit(d, null, out);
@@ -124,10 +129,14 @@ public final class SpanToSegment {
 
   private record Item(Span span, boolean exact, int index) {}
 
-  private List<Segment> assemble(ResourceSpans rs) {
+  /**
+   * {@code serializing}: the documents are only written out, so {@code default} metadata may stay a
+   * {@link DeferredDefaults} instead of a tree; callers of the model always get trees.
+   */
+  private List<Segment> assemble(ResourceSpans rs, boolean serializing) {
     Objects.requireNonNull(rs, "resourceSpans");
     Resource resource = rs.getResource();
-    ResourceInfo info = new ResourceInfo(resource.getAttributesList());
+    ResourceInfo info = new ResourceInfo(resource.getAttributesList(), serializing);
     int total = 0;
     for (int i = 0, n = rs.getScopeSpansCount(); i < n; i++) {
       total += rs.getScopeSpans(i).getSpansCount();
@@ -268,7 +277,11 @@ public final class SpanToSegment {
     if (service.metadata() != null) {
       Map<String, JsonNode> md = new LinkedHashMap<>();
       for (Map.Entry<String, JsonNode> e : service.metadata().entrySet()) {
-        if (e.getValue() instanceof ObjectNode o) {
+        JsonNode value = e.getValue();
+        if (value instanceof DeferredDefaults deferred) {
+          value = deferred.toTree();
+        }
+        if (value instanceof ObjectNode o) {
           ObjectNode kept = Json.NODES.objectNode();
           o.properties()
               .forEach(
@@ -775,7 +788,7 @@ public final class SpanToSegment {
         if (host == null) {
           host = nonEmpty(stringOf(a.peek("server.address")));
         }
-        name = host == null ? db : db + "@" + host;
+        name = host == null ? db : RECENT.get().dbName(db, host);
       }
     }
     if (name == null && kind == Span.SpanKind.SPAN_KIND_SERVER) {
@@ -1097,7 +1110,7 @@ public final class SpanToSegment {
       if (portValue != null && portValue.getValueCase() == AnyValue.ValueCase.INT_VALUE) {
         // Same text as the general case below, without a temporary string for the port.
         a.take("server.port");
-        url = system + "://" + host + ":" + portValue.getIntValue() + "/" + (db == null ? "" : db);
+        url = RECENT.get().sqlUrl(system, host, portValue.getIntValue(), db);
       } else if (host != null) {
         String port = a.text("server.port");
         url =
@@ -1107,17 +1120,98 @@ public final class SpanToSegment {
     if (url == null && connectionString == null && db != null) {
       connectionString = "localhost/" + db;
     }
-    return new Sql(
-        url,
-        connectionString,
-        nonEmpty(statement),
-        system,
-        a.str(XRayAttributes.SQL_DATABASE_VERSION),
-        a.str(XRayAttributes.SQL_DRIVER_VERSION),
-        user,
-        a.str(XRayAttributes.SQL_PREPARATION),
-        Map.of());
+    return RECENT
+        .get()
+        .sql(
+            url,
+            connectionString,
+            nonEmpty(statement),
+            system,
+            a.str(XRayAttributes.SQL_DATABASE_VERSION),
+            a.str(XRayAttributes.SQL_DRIVER_VERSION),
+            user,
+            a.str(XRayAttributes.SQL_PREPARATION));
   }
+
+  /**
+   * The last database name, SQL URL and {@code sql} block made on this thread. Consecutive client
+   * spans usually address the same database, so when the inputs are equal the previous (immutable)
+   * result is shared instead of building an equal one per span.
+   */
+  private static final class RecentText {
+    private String nameDb;
+    private String nameHost;
+    private String name;
+
+    private String urlSystem;
+    private String urlHost;
+    private long urlPort;
+    private String urlDb;
+    private String url;
+
+    private Sql sql;
+
+    String dbName(String db, String host) {
+      if (name == null || !db.equals(nameDb) || !host.equals(nameHost)) {
+        nameDb = db;
+        nameHost = host;
+        name = db + "@" + host;
+      }
+      return name;
+    }
+
+    String sqlUrl(String system, String host, long port, String db) {
+      if (url == null
+          || port != urlPort
+          || !system.equals(urlSystem)
+          || !host.equals(urlHost)
+          || !Objects.equals(db, urlDb)) {
+        urlSystem = system;
+        urlHost = host;
+        urlPort = port;
+        urlDb = db;
+        url = system + "://" + host + ":" + port + "/" + (db == null ? "" : db);
+      }
+      return url;
+    }
+
+    Sql sql(
+        String url,
+        String connectionString,
+        String sanitizedQuery,
+        String databaseType,
+        String databaseVersion,
+        String driverVersion,
+        String user,
+        String preparation) {
+      Sql last = sql;
+      if (last == null
+          || !Objects.equals(url, last.url())
+          || !Objects.equals(connectionString, last.connectionString())
+          || !Objects.equals(sanitizedQuery, last.sanitizedQuery())
+          || !Objects.equals(databaseType, last.databaseType())
+          || !Objects.equals(databaseVersion, last.databaseVersion())
+          || !Objects.equals(driverVersion, last.driverVersion())
+          || !Objects.equals(user, last.user())
+          || !Objects.equals(preparation, last.preparation())) {
+        last =
+            new Sql(
+                url,
+                connectionString,
+                sanitizedQuery,
+                databaseType,
+                databaseVersion,
+                driverVersion,
+                user,
+                preparation,
+                Map.of());
+        sql = last;
+      }
+      return last;
+    }
+  }
+
+  private static final ThreadLocal<RecentText> RECENT = ThreadLocal.withInitial(RecentText::new);
 
   // ------------------------------------------------------------------------------------------
   // Shared pieces
@@ -1352,6 +1446,16 @@ public final class SpanToSegment {
         }
       }
     }
+    if (md == null && sink.defaults == null && info.deferrable) {
+      DeferredDefaults deferred = DeferredDefaults.of(a, storeResource, info);
+      if (deferred != null) {
+        b.annotations(ann);
+        if (deferred.hasMembers()) {
+          b.metadata(Collections.singletonMap("default", deferred));
+        }
+        return b;
+      }
+    }
     if (storeResource) {
       for (int r = 0; r < info.attributes.size(); r++) {
         KeyValue kv = info.attributes.get(r);
@@ -1386,6 +1490,145 @@ public final class SpanToSegment {
       b.metadata(collected);
     }
     return b;
+  }
+
+  /**
+   * The {@code default} metadata namespace of a derived span, kept as a reference to the attributes
+   * it is made of and written straight to the generator: the same members, in the same order and
+   * with the same values as the tree {@link #finishAttributes} would build (resource attributes
+   * first, then the span's remaining attributes), without a node per attribute. Only used when the
+   * documents are just serialized and every value is a plain scalar.
+   */
+  static final class DeferredDefaults extends POJONode {
+    private static final long serialVersionUID = 1L;
+
+    private final transient List<KeyValue> spanAttributes;
+    private final long spanMask;
+    private final transient List<KeyValue> resourceAttributes;
+    private final transient String[] resourceKeys;
+    private final int count;
+
+    private DeferredDefaults(
+        List<KeyValue> spanAttributes,
+        long spanMask,
+        List<KeyValue> resourceAttributes,
+        String[] resourceKeys,
+        int count) {
+      super(null);
+      this.spanAttributes = spanAttributes;
+      this.spanMask = spanMask;
+      this.resourceAttributes = resourceAttributes;
+      this.resourceKeys = resourceKeys;
+      this.count = count;
+    }
+
+    /** The namespace for what is left of {@code a}, or null if a tree is needed. */
+    static DeferredDefaults of(Attrs.In a, boolean storeResource, ResourceInfo info) {
+      int n = a.size();
+      if (n > Long.SIZE) {
+        return null;
+      }
+      long mask = 0;
+      int count = 0;
+      for (int i = 0; i < n; i++) {
+        if (!a.remains(i)) {
+          continue;
+        }
+        KeyValue kv = a.get(i);
+        if (!plain(kv.getValue())
+            || (storeResource && kv.getKey().startsWith(RESOURCE_METADATA_PREFIX))) {
+          return null;
+        }
+        if (kv.getValue().getValueCase() != AnyValue.ValueCase.VALUE_NOT_SET) {
+          mask |= 1L << i;
+          count++;
+        }
+      }
+      List<KeyValue> resource = null;
+      if (storeResource) {
+        resource = info.attributes;
+        for (int r = 0, m = resource.size(); r < m; r++) {
+          if (resource.get(r).getValue().getValueCase() != AnyValue.ValueCase.VALUE_NOT_SET) {
+            count++;
+          }
+        }
+      }
+      return new DeferredDefaults(a.all(), mask, resource, info.metadataKeys, count);
+    }
+
+    /** Values written exactly like their tree form by {@link Json#writeNode}. */
+    static boolean plain(AnyValue v) {
+      return switch (v.getValueCase()) {
+        case STRING_VALUE, BOOL_VALUE, INT_VALUE, VALUE_NOT_SET -> true;
+        case DOUBLE_VALUE -> Double.isFinite(v.getDoubleValue());
+        default -> false;
+      };
+    }
+
+    boolean hasMembers() {
+      return count > 0;
+    }
+
+    void write(JsonGenerator g) throws IOException {
+      g.writeStartObject();
+      if (resourceAttributes != null) {
+        for (int r = 0, m = resourceAttributes.size(); r < m; r++) {
+          AnyValue v = resourceAttributes.get(r).getValue();
+          if (v.getValueCase() != AnyValue.ValueCase.VALUE_NOT_SET) {
+            g.writeFieldName(resourceKeys[r]);
+            writeValue(g, v);
+          }
+        }
+      }
+      for (int i = 0, n = spanAttributes.size(); i < n; i++) {
+        if ((spanMask & (1L << i)) != 0) {
+          KeyValue kv = spanAttributes.get(i);
+          g.writeFieldName(kv.getKey());
+          writeValue(g, kv.getValue());
+        }
+      }
+      g.writeEndObject();
+    }
+
+    private static void writeValue(JsonGenerator g, AnyValue v) throws IOException {
+      switch (v.getValueCase()) {
+        case STRING_VALUE -> g.writeString(v.getStringValue());
+        case BOOL_VALUE -> g.writeBoolean(v.getBoolValue());
+        case INT_VALUE -> g.writeNumber(v.getIntValue());
+        case DOUBLE_VALUE -> g.writeNumber(v.getDoubleValue());
+        default -> throw new IllegalStateException("not a plain value: " + v.getValueCase());
+      }
+    }
+
+    /** The same namespace as a tree, for the rare paths that edit metadata. */
+    ObjectNode toTree() {
+      ObjectNode o = Json.NODES.objectNode();
+      if (resourceAttributes != null) {
+        for (int r = 0, m = resourceAttributes.size(); r < m; r++) {
+          JsonNode j = treeValue(resourceAttributes.get(r).getValue());
+          if (j != null) {
+            o.set(resourceKeys[r], j);
+          }
+        }
+      }
+      for (int i = 0, n = spanAttributes.size(); i < n; i++) {
+        if ((spanMask & (1L << i)) != 0) {
+          KeyValue kv = spanAttributes.get(i);
+          o.set(kv.getKey(), treeValue(kv.getValue()));
+        }
+      }
+      return o;
+    }
+
+    private static JsonNode treeValue(AnyValue v) {
+      return switch (v.getValueCase()) {
+        case STRING_VALUE -> Json.NODES.textNode(v.getStringValue());
+        case BOOL_VALUE -> Json.NODES.booleanNode(v.getBoolValue());
+        case INT_VALUE -> Json.NODES.numberNode(v.getIntValue());
+        case DOUBLE_VALUE -> Json.NODES.numberNode(v.getDoubleValue());
+        default -> null;
+      };
+    }
   }
 
   /**
@@ -1577,7 +1820,12 @@ public final class SpanToSegment {
         } else {
           if (def == null) {
             JsonNode d = md.get("default");
-            def = d instanceof ObjectNode o ? o.deepCopy() : Json.NODES.objectNode();
+            def =
+                d instanceof ObjectNode o
+                    ? o.deepCopy()
+                    : d instanceof DeferredDefaults deferred
+                        ? deferred.toTree()
+                        : Json.NODES.objectNode();
             md.put("default", def);
           }
           def.set(e.getKey(), annotationJson(e.getValue()));
@@ -1745,12 +1993,29 @@ public final class SpanToSegment {
 
     final String[] metadataKeys;
 
-    ResourceInfo(List<KeyValue> attributes) {
+    /**
+     * True if {@code default} metadata may be a {@link DeferredDefaults}: the documents are only
+     * serialized, no attribute is annotated wholesale, and the resource attributes have distinct
+     * keys, none indexed, and plain values.
+     */
+    final boolean deferrable;
+
+    ResourceInfo(List<KeyValue> attributes, boolean serializing) {
       this.attributes = attributes;
       this.metadataKeys = new String[attributes.size()];
       for (int i = 0; i < metadataKeys.length; i++) {
-        metadataKeys[i] = "otel.resource." + attributes.get(i).getKey();
+        metadataKeys[i] = RESOURCE_METADATA_PREFIX + attributes.get(i).getKey();
       }
+      boolean ok = serializing && !settings.indexAllAttributes();
+      for (int i = 0; ok && i < metadataKeys.length; i++) {
+        ok =
+            DeferredDefaults.plain(attributes.get(i).getValue())
+                && !settings.indexedAttributes().contains(metadataKeys[i]);
+        for (int j = 0; ok && j < i; j++) {
+          ok = !metadataKeys[j].equals(metadataKeys[i]);
+        }
+      }
+      this.deferrable = ok;
       Attrs.In r = new Attrs.In(attributes);
       this.serviceName = nonEmpty(r.str("service.name"));
       String provider = r.str("cloud.provider");
