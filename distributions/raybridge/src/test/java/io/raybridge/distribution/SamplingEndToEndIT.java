@@ -385,7 +385,7 @@ class SamplingEndToEndIT {
       // Decided after decision_wait, while the collector runs (not by the shutdown flush).
       CollectorProcess.await(
           "every error trace written",
-          Duration.ofSeconds(30),
+          Duration.ofSeconds(60),
           () -> {
             SamplingTraceFile now = SamplingTraceFile.readWhileWritten(collector.file());
             return errors.stream().mapToLong(id -> now.spans(id).size()).sum() == errorSpans;
