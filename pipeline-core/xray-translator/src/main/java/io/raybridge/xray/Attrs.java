@@ -4,6 +4,7 @@ import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,21 +78,43 @@ final class Attrs {
     /** Below this size a linear scan beats hashing and allocates nothing. */
     private static final int SCAN_LIMIT = 16;
 
-    private final List<KeyValue> list;
-    private final Map<String, Integer> index;
-    private final boolean[] taken;
+    /** A view kept by a thread for reuse is not worth more bookkeeping than this. */
+    private static final int MAX_RETAINED = 1024;
+
+    private List<KeyValue> list;
+    private Map<String, Integer> index;
+    private boolean[] taken;
 
     In(List<KeyValue> list) {
-      this.list = list;
-      if (list.size() > SCAN_LIMIT) {
-        this.index = new HashMap<>(list.size() * 2);
-        for (int i = 0; i < list.size(); i++) {
-          index.put(list.get(i).getKey(), i);
+      this.taken = new boolean[list.size()];
+      init(list);
+    }
+
+    /**
+     * Makes this view look at {@code newList} with nothing taken, reusing the bookkeeping array;
+     * for a per-thread view that serves one span at a time.
+     */
+    In reset(List<KeyValue> newList) {
+      int n = newList.size();
+      if (taken.length < n || taken.length > MAX_RETAINED) {
+        taken = new boolean[n];
+      } else {
+        Arrays.fill(taken, 0, n, false);
+      }
+      init(newList);
+      return this;
+    }
+
+    private void init(List<KeyValue> newList) {
+      this.list = newList;
+      if (newList.size() > SCAN_LIMIT) {
+        this.index = new HashMap<>(newList.size() * 2);
+        for (int i = 0; i < newList.size(); i++) {
+          index.put(newList.get(i).getKey(), i);
         }
       } else {
         this.index = null;
       }
-      this.taken = new boolean[list.size()];
     }
 
     /** Position of the last attribute with this key, or -1. */

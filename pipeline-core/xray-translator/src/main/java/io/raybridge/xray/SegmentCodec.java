@@ -1067,9 +1067,17 @@ public final class SegmentCodec {
     }
     if (s.metadata() != null) {
       g.writeObjectFieldStart("metadata");
-      for (Map.Entry<String, JsonNode> e : s.metadata().entrySet()) {
-        g.writeFieldName(e.getKey());
-        Json.writeNode(g, e.getValue());
+      Map<String, JsonNode> md = s.metadata();
+      // Derived spans usually carry just "default": a lookup avoids the entry set and iterator.
+      JsonNode onlyDefault = md.size() == 1 ? md.get("default") : null;
+      if (onlyDefault != null) {
+        g.writeFieldName("default");
+        Json.writeNode(g, onlyDefault);
+      } else {
+        for (Map.Entry<String, JsonNode> e : md.entrySet()) {
+          g.writeFieldName(e.getKey());
+          Json.writeNode(g, e.getValue());
+        }
       }
       g.writeEndObject();
     }

@@ -729,7 +729,8 @@ public final class SpanToSegment {
   // Derived path: spans from OTel instrumentation.
 
   private Segment.Builder derive(Span span, boolean docRoot, ResourceInfo info) {
-    Attrs.In a = new Attrs.In(span.getAttributesList());
+    // Nothing keeps the view after this method returns, so one per thread serves every span.
+    Attrs.In a = SPAN_VIEW.get().reset(span.getAttributesList());
     Span.SpanKind kind = span.getKind();
     boolean localRoot = isLocalRoot(span);
     if (localRoot) {
@@ -1210,6 +1211,9 @@ public final class SpanToSegment {
       return last;
     }
   }
+
+  private static final ThreadLocal<Attrs.In> SPAN_VIEW =
+      ThreadLocal.withInitial(() -> new Attrs.In(List.of()));
 
   private static final ThreadLocal<RecentText> RECENT = ThreadLocal.withInitial(RecentText::new);
 
