@@ -67,6 +67,19 @@ final class CollectorProcess implements AutoCloseable {
     return p;
   }
 
+  /**
+   * Threads for the OpenTelemetry SDK's OTLP exporter. Its default pool takes at most five calls at
+   * once and refuses the rest, and the spans of a refused call are lost without failing the flush.
+   */
+  static java.util.concurrent.ExecutorService exporterThreads() {
+    return java.util.concurrent.Executors.newCachedThreadPool(
+        r -> {
+          Thread t = new Thread(r, "otlp-exporter");
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
   static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();

@@ -63,6 +63,7 @@ class GracefulShutdownIT {
                   BatchSpanProcessor.builder(
                           OtlpGrpcSpanExporter.builder()
                               .setEndpoint("http://127.0.0.1:" + grpcPort)
+                              .setExecutorService(CollectorProcess.exporterThreads())
                               .build())
                       .build())
               .build();

@@ -98,7 +98,10 @@ class OtlpEndToEndIT {
   @Order(1)
   void spansSentByTheJavaSdkOverGrpcAreShownByTheDebugExporter() {
     sendWithSdk(
-        OtlpGrpcSpanExporter.builder().setEndpoint("http://127.0.0.1:" + grpcPort).build(),
+        OtlpGrpcSpanExporter.builder()
+            .setEndpoint("http://127.0.0.1:" + grpcPort)
+            .setExecutorService(CollectorProcess.exporterThreads())
+            .build(),
         "GET /grpc-order");
     collector.awaitOutput("GET /grpc-order child");
     collector.awaitOutput("GET /grpc-order");

@@ -174,6 +174,7 @@ class PluginIT {
                   BatchSpanProcessor.builder(
                           OtlpGrpcSpanExporter.builder()
                               .setEndpoint("http://127.0.0.1:" + grpcPort)
+                              .setExecutorService(CollectorProcess.exporterThreads())
                               .build())
                       .build())
               .build();

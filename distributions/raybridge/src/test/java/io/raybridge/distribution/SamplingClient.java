@@ -47,6 +47,7 @@ final class SamplingClient implements AutoCloseable {
                 BatchSpanProcessor.builder(
                         OtlpGrpcSpanExporter.builder()
                             .setEndpoint("http://127.0.0.1:" + grpcPort)
+                            .setExecutorService(CollectorProcess.exporterThreads())
                             .build())
                     .setScheduleDelay(Duration.ofMillis(100))
                     .setMaxExportBatchSize(256)

@@ -99,6 +99,7 @@ class XRayAnnotationsEndToEndIT {
                     BatchSpanProcessor.builder(
                             OtlpGrpcSpanExporter.builder()
                                 .setEndpoint("http://127.0.0.1:" + grpcPort)
+                                .setExecutorService(CollectorProcess.exporterThreads())
                                 .build())
                         .build())
                 .build();
