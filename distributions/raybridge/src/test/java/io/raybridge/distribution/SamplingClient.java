@@ -31,10 +31,17 @@ final class SamplingClient implements AutoCloseable {
   private final String service;
   private final SdkTracerProvider provider;
   private final Tracer tracer;
+  private final CheckedExporter exporter;
   private final Map<String, SentTrace> sent = new LinkedHashMap<>();
 
   SamplingClient(String service, int grpcPort) {
     this.service = service;
+    this.exporter =
+        new CheckedExporter(
+            OtlpGrpcSpanExporter.builder()
+                .setEndpoint("http://127.0.0.1:" + grpcPort)
+                .setExecutorService(CollectorProcess.exporterThreads())
+                .build());
     this.provider =
         SdkTracerProvider.builder()
             .setSampler(Sampler.alwaysOn())
@@ -44,11 +51,7 @@ final class SamplingClient implements AutoCloseable {
                         Resource.create(
                             Attributes.of(AttributeKey.stringKey("service.name"), service))))
             .addSpanProcessor(
-                BatchSpanProcessor.builder(
-                        OtlpGrpcSpanExporter.builder()
-                            .setEndpoint("http://127.0.0.1:" + grpcPort)
-                            .setExecutorService(CollectorProcess.exporterThreads())
-                            .build())
+                BatchSpanProcessor.builder(exporter)
                     .setScheduleDelay(Duration.ofMillis(100))
                     .setMaxExportBatchSize(256)
                     // Room for a whole test's spans: a full queue would drop spans silently.
@@ -108,11 +111,32 @@ final class SamplingClient implements AutoCloseable {
     return sent;
   }
 
-  /** Exports everything recorded so far; fails when the collector did not accept it. */
+  /**
+   * Exports everything recorded so far; fails when the collector did not accept it. The SDK's
+   * {@code forceFlush} can report completion while ended spans are still queued (when it overlaps
+   * the batch processor's own flush), and it reports success even when an export failed; so this
+   * also waits until the exporter itself has seen every recorded span accepted.
+   */
   void flush() {
     assertThat(provider.forceFlush().join(30, TimeUnit.SECONDS).isSuccess())
-        .as("%s: all spans exported", service)
+        .as("%s: flush completed", service)
         .isTrue();
+    int recorded = sent.values().stream().mapToInt(SentTrace::spans).sum();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (exporter.exported().size() < recorded
+        && exporter.failures().isEmpty()
+        && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+    }
+    assertThat(exporter.failures()).as("%s: failed exports", service).isEmpty();
+    assertThat(exporter.exported())
+        .as("%s: spans the collector accepted", service)
+        .hasSizeGreaterThanOrEqualTo(recorded);
   }
 
   @Override
