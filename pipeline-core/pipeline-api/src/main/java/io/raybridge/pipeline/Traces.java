@@ -1,10 +1,14 @@
 package io.raybridge.pipeline;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.raybridge.pipeline.otlp.OtlpWire;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -14,10 +18,15 @@ import java.util.Objects;
  * An immutable batch of spans, held as OTLP {@link ResourceSpans} messages. It is the only type
  * that crosses a component boundary.
  *
- * <p>The span count is computed once at construction; the encoded size is computed on first use and
- * cached. Nothing is copied: the protobuf messages are immutable, so {@code concat} and {@code
- * split} share them. {@code split} keeps a resource's and a scope's spans together where the limit
- * allows and never separates a span from its resource and scope.
+ * <p>A batch built by a receiver from an encoded request ({@link #ofEncoded}) keeps each resource's
+ * spans as the bytes that arrived and decodes them only when a component first asks for the
+ * messages ({@link #resourceSpans()}); a pipeline that only batches and forwards spans passes the
+ * bytes through ({@link #writeRequestTo}, {@link #toRequestBytes()}) without ever building them.
+ *
+ * <p>The span count is known at construction; the encoded size is computed on first use and cached.
+ * Nothing is copied: protobuf messages and the received bytes are immutable, so {@code concat} and
+ * {@code split} share them. {@code split} keeps a resource's and a scope's spans together where the
+ * limit allows and never separates a span from its resource and scope.
  *
  * <p>Instances are safe to share between threads.
  */
@@ -25,12 +34,60 @@ public final class Traces {
 
   private static final Traces EMPTY = new Traces(List.of(), 0);
 
-  private final List<ResourceSpans> resourceSpans;
+  /** One {@code ResourceSpans}: its message, its encoding, or both once one was derived. */
+  private static final class Part {
+    private final ByteString encoded;
+    private final int spans;
+    private volatile ResourceSpans message;
+
+    Part(ResourceSpans message, int spans) {
+      this.encoded = null;
+      this.message = message;
+      this.spans = spans;
+    }
+
+    Part(ByteString encoded, int spans) {
+      this.encoded = encoded;
+      this.spans = spans;
+    }
+
+    ResourceSpans message() {
+      ResourceSpans m = message;
+      if (m == null) {
+        try {
+          m = ResourceSpans.parseFrom(encoded);
+        } catch (InvalidProtocolBufferException e) {
+          // ofEncoded's contract is bytes that were checked to parse.
+          throw new IllegalStateException("encoded resource spans do not parse", e);
+        }
+        message = m;
+      }
+      return m;
+    }
+
+    int size() {
+      return encoded != null ? encoded.size() : message.getSerializedSize();
+    }
+
+    void writeTo(CodedOutputStream out) throws IOException {
+      if (encoded != null) {
+        out.writeBytes(RESOURCE_SPANS_FIELD, encoded);
+      } else {
+        out.writeMessage(RESOURCE_SPANS_FIELD, message);
+      }
+    }
+  }
+
+  /** {@code ExportTraceServiceRequest.resource_spans}. */
+  private static final int RESOURCE_SPANS_FIELD = 1;
+
+  private final List<Part> parts;
   private final int spanCount;
   private volatile int serializedSize = -1;
+  private volatile List<ResourceSpans> resourceSpans;
 
-  private Traces(List<ResourceSpans> resourceSpans, int spanCount) {
-    this.resourceSpans = resourceSpans;
+  private Traces(List<Part> parts, int spanCount) {
+    this.parts = parts;
     this.spanCount = spanCount;
   }
 
@@ -41,7 +98,17 @@ public final class Traces {
       return EMPTY;
     }
     List<ResourceSpans> copy = List.copyOf(resourceSpans);
-    return new Traces(copy, countSpans(copy));
+    Part[] parts = new Part[copy.size()];
+    int total = 0;
+    for (int i = 0; i < parts.length; i++) {
+      ResourceSpans rs = copy.get(i);
+      int n = countSpans(rs);
+      parts[i] = new Part(rs, n);
+      total += n;
+    }
+    Traces t = new Traces(List.of(parts), total);
+    t.resourceSpans = copy;
+    return t;
   }
 
   /** A batch of the given resource spans. */
@@ -53,6 +120,40 @@ public final class Traces {
   public static Traces fromRequest(ExportTraceServiceRequest request) {
     Objects.requireNonNull(request, "request");
     return of(request.getResourceSpansList());
+  }
+
+  /**
+   * A batch held as encoded {@code ResourceSpans} messages, decoded only when {@link
+   * #resourceSpans()} is first called. The caller vouches that each element parses and holds the
+   * given number of spans, as {@link io.raybridge.pipeline.otlp.OtlpWire#scanRequest} checks.
+   */
+  public static Traces ofEncoded(List<ByteString> resourceSpans, int[] spanCounts) {
+    Objects.requireNonNull(resourceSpans, "resourceSpans");
+    if (resourceSpans.size() != spanCounts.length) {
+      throw new IllegalArgumentException(
+          resourceSpans.size() + " resource spans but " + spanCounts.length + " span counts");
+    }
+    if (resourceSpans.isEmpty()) {
+      return EMPTY;
+    }
+    Part[] parts = new Part[spanCounts.length];
+    int total = 0;
+    for (int i = 0; i < parts.length; i++) {
+      parts[i] = new Part(resourceSpans.get(i), spanCounts[i]);
+      total += spanCounts[i];
+    }
+    return new Traces(List.of(parts), total);
+  }
+
+  /**
+   * The batch an encoded OTLP export request holds, checked as the protobuf parser would check it
+   * but not decoded; see {@link #ofEncoded}.
+   *
+   * @throws InvalidProtocolBufferException if the bytes are not a valid request
+   */
+  public static Traces fromEncodedRequest(byte[] request) throws InvalidProtocolBufferException {
+    OtlpWire.Scan scan = OtlpWire.scanRequest(request);
+    return ofEncoded(scan.resourceSpans(), scan.spanCounts());
   }
 
   /** The empty batch. */
@@ -67,16 +168,19 @@ public final class Traces {
     int groups = 0;
     for (Traces t : batches) {
       total += t.spanCount;
-      groups += t.resourceSpans.size();
+      groups += t.parts.size();
     }
     if (groups == 0) {
       return EMPTY;
     }
-    List<ResourceSpans> all = new ArrayList<>(groups);
+    Part[] all = new Part[groups];
+    int i = 0;
     for (Traces t : batches) {
-      all.addAll(t.resourceSpans);
+      for (Part p : t.parts) {
+        all[i++] = p;
+      }
     }
-    return new Traces(List.copyOf(all), total);
+    return new Traces(List.of(all), total);
   }
 
   /** This batch followed by {@code other}. */
@@ -91,9 +195,18 @@ public final class Traces {
     return concat(List.of(this, other));
   }
 
-  /** The resource spans, unmodifiable. */
+  /** The resource spans, unmodifiable; decoded on first call where the batch holds encodings. */
   public List<ResourceSpans> resourceSpans() {
-    return resourceSpans;
+    List<ResourceSpans> list = resourceSpans;
+    if (list == null) {
+      ResourceSpans[] messages = new ResourceSpans[parts.size()];
+      for (int i = 0; i < messages.length; i++) {
+        messages[i] = parts.get(i).message();
+      }
+      list = List.of(messages);
+      resourceSpans = list;
+    }
+    return list;
   }
 
   /** The number of spans in the batch. */
@@ -111,8 +224,8 @@ public final class Traces {
     int size = serializedSize;
     if (size < 0) {
       size = 0;
-      for (ResourceSpans rs : resourceSpans) {
-        int len = rs.getSerializedSize();
+      for (Part p : parts) {
+        int len = p.size();
         size += 1 + CodedOutputStream.computeUInt32SizeNoTag(len) + len;
       }
       serializedSize = size;
@@ -122,7 +235,31 @@ public final class Traces {
 
   /** This batch as an OTLP export request. */
   public ExportTraceServiceRequest toRequest() {
-    return ExportTraceServiceRequest.newBuilder().addAllResourceSpans(resourceSpans).build();
+    return ExportTraceServiceRequest.newBuilder().addAllResourceSpans(resourceSpans()).build();
+  }
+
+  /**
+   * Writes this batch as an encoded {@link ExportTraceServiceRequest}, passing received bytes
+   * through unchanged. Produces the same bytes as {@code toRequest().writeTo(out)} up to the order
+   * of fields inside received messages, which are kept as they arrived.
+   */
+  public void writeRequestTo(CodedOutputStream out) throws IOException {
+    for (Part p : parts) {
+      p.writeTo(out);
+    }
+  }
+
+  /** This batch as an encoded {@link ExportTraceServiceRequest}; see {@link #writeRequestTo}. */
+  public byte[] toRequestBytes() {
+    byte[] bytes = new byte[serializedSize()];
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    try {
+      writeRequestTo(out);
+    } catch (IOException e) {
+      throw new IllegalStateException("encoding into an array cannot fail", e);
+    }
+    out.checkNoSpaceLeft();
+    return bytes;
   }
 
   /**
@@ -137,13 +274,12 @@ public final class Traces {
       return isEmpty() ? List.of() : List.of(this);
     }
     List<Traces> out = new ArrayList<>(spanCount / maxSpans + 1);
-    List<ResourceSpans> current = new ArrayList<>();
+    List<Part> current = new ArrayList<>();
     int currentCount = 0;
-    for (ResourceSpans rs : resourceSpans) {
-      int rsCount = countSpans(rs);
-      if (currentCount + rsCount <= maxSpans) {
-        current.add(rs);
-        currentCount += rsCount;
+    for (Part p : parts) {
+      if (currentCount + p.spans <= maxSpans) {
+        current.add(p);
+        currentCount += p.spans;
         if (currentCount == maxSpans) {
           out.add(new Traces(List.copyOf(current), currentCount));
           current.clear();
@@ -151,7 +287,8 @@ public final class Traces {
         }
         continue;
       }
-      // The resource does not fit whole: cut it scope by scope, span by span.
+      // The resource does not fit whole: decode it and cut it scope by scope, span by span.
+      ResourceSpans rs = p.message();
       ResourceSpans.Builder part = rs.toBuilder().clearScopeSpans();
       int partCount = 0;
       for (ScopeSpans ss : rs.getScopeSpansList()) {
@@ -168,7 +305,7 @@ public final class Traces {
           partCount += to - from;
           from = to;
           if (currentCount + partCount == maxSpans) {
-            current.add(part.build());
+            current.add(new Part(part.build(), partCount));
             out.add(new Traces(List.copyOf(current), maxSpans));
             current.clear();
             currentCount = 0;
@@ -178,7 +315,7 @@ public final class Traces {
         }
       }
       if (partCount > 0) {
-        current.add(part.build());
+        current.add(new Part(part.build(), partCount));
         currentCount += partCount;
       }
     }
@@ -186,14 +323,6 @@ public final class Traces {
       out.add(new Traces(List.copyOf(current), currentCount));
     }
     return List.copyOf(out);
-  }
-
-  private static int countSpans(List<ResourceSpans> list) {
-    int n = 0;
-    for (ResourceSpans rs : list) {
-      n += countSpans(rs);
-    }
-    return n;
   }
 
   private static int countSpans(ResourceSpans rs) {
@@ -206,16 +335,16 @@ public final class Traces {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Traces other && resourceSpans.equals(other.resourceSpans);
+    return o instanceof Traces other && resourceSpans().equals(other.resourceSpans());
   }
 
   @Override
   public int hashCode() {
-    return resourceSpans.hashCode();
+    return resourceSpans().hashCode();
   }
 
   @Override
   public String toString() {
-    return "Traces{resourceSpans=" + resourceSpans.size() + ", spans=" + spanCount + "}";
+    return "Traces{resourceSpans=" + parts.size() + ", spans=" + spanCount + "}";
   }
 }

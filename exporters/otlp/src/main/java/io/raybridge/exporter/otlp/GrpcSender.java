@@ -6,12 +6,15 @@ import com.google.rpc.RetryInfo;
 import io.grpc.Codec;
 import io.grpc.CompressorRegistry;
 import io.grpc.DecompressorRegistry;
+import io.grpc.KnownLength;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
@@ -19,6 +22,8 @@ import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.raybridge.pipeline.ComponentSettings;
 import io.raybridge.pipeline.ConsumerException;
 import io.raybridge.pipeline.Traces;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -36,6 +41,15 @@ final class GrpcSender {
           Status.Code.DEADLINE_EXCEEDED,
           Status.Code.OUT_OF_RANGE,
           Status.Code.DATA_LOSS);
+
+  /**
+   * {@code TraceService/Export} taking a {@link Traces} as the request: its encoding is written
+   * straight from the batch, so spans that arrived encoded are sent without being decoded.
+   */
+  private static final MethodDescriptor<Traces, ExportTraceServiceResponse> EXPORT =
+      TraceServiceGrpc.getExportMethod().toBuilder(
+              new TracesMarshaller(), TraceServiceGrpc.getExportMethod().getResponseMarshaller())
+          .build();
 
   private final ComponentSettings settings;
   private final OtlpExporterConfig config;
@@ -108,7 +122,7 @@ final class GrpcSender {
     }
     ExportTraceServiceResponse response;
     try {
-      response = s.export(traces.toRequest());
+      response = ClientCalls.blockingUnaryCall(s.getChannel(), EXPORT, s.getCallOptions(), traces);
     } catch (StatusRuntimeException e) {
       throw classify(e);
     }
@@ -175,6 +189,26 @@ final class GrpcSender {
     } catch (InterruptedException e) {
       ch.shutdownNow();
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Encodes a batch as an export request; the server never sends one back. */
+  private static final class TracesMarshaller implements MethodDescriptor.Marshaller<Traces> {
+    @Override
+    public InputStream stream(Traces traces) {
+      return new EncodedRequest(traces.toRequestBytes());
+    }
+
+    @Override
+    public Traces parse(InputStream stream) {
+      throw new UnsupportedOperationException("a client does not parse requests");
+    }
+  }
+
+  /** The encoded request, with its length known to gRPC so it frames it without copying. */
+  private static final class EncodedRequest extends ByteArrayInputStream implements KnownLength {
+    EncodedRequest(byte[] bytes) {
+      super(bytes);
     }
   }
 }

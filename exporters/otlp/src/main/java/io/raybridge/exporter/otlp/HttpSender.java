@@ -6,7 +6,6 @@ import com.google.protobuf.TypeRegistry;
 import com.google.protobuf.util.JsonFormat;
 import com.google.rpc.RetryInfo;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.raybridge.exporter.otlp.OtlpHttpExporterConfig.Encoding;
 import io.raybridge.pipeline.ComponentSettings;
@@ -113,9 +112,10 @@ final class HttpSender {
     if (c == null) {
       throw ConsumerException.retryable("exporter " + settings.id() + " is not started");
     }
-    ExportTraceServiceRequest request = traces.toRequest();
     byte[] raw =
-        config.encoding() == Encoding.PROTO ? request.toByteArray() : OtlpJson.encode(request);
+        config.encoding() == Encoding.PROTO
+            ? traces.toRequestBytes()
+            : OtlpJson.encode(traces.toRequest());
     byte[] body = Bodies.compress(raw, config.compression());
     Map<String, String> headers = new LinkedHashMap<>(config.headers());
     headers.put(

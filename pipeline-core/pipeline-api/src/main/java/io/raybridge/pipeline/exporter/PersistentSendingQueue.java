@@ -2,7 +2,6 @@ package io.raybridge.pipeline.exporter;
 
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.raybridge.pipeline.ComponentId;
 import io.raybridge.pipeline.ComponentSettings;
 import io.raybridge.pipeline.ConsumerException;
@@ -211,7 +210,7 @@ final class PersistentSendingQueue implements SendingQueue {
     if (w == null) {
       throw ConsumerException.retryable("the persistent sending queue is not open");
     }
-    byte[] payload = traces.toRequest().toByteArray();
+    byte[] payload = traces.toRequestBytes();
     long units = sizer.sizeOf(traces);
     long bytes = WriteAheadLog.recordBytes(payload.length);
     long nanos = wait.toNanos();
@@ -312,7 +311,7 @@ final class PersistentSendingQueue implements SendingQueue {
     }
     try {
       byte[] bytes = WriteAheadLog.read(item.record);
-      Traces traces = Traces.fromRequest(ExportTraceServiceRequest.parseFrom(bytes));
+      Traces traces = Traces.fromEncodedRequest(bytes);
       return new PersistentEntry(item.record, traces);
     } catch (IOException e) {
       if (isStorageClosed()) {

@@ -181,9 +181,9 @@ final class GrpcServer {
   }
 
   private void export(byte[] bytes, StreamObserver<ExportTraceServiceResponse> responseObserver) {
-    ExportTraceServiceRequest request;
+    TraceIngest.Outcome outcome;
     try {
-      request = ExportTraceServiceRequest.parseFrom(bytes);
+      outcome = ingest.exportEncoded(bytes);
     } catch (InvalidProtocolBufferException e) {
       responseObserver.onError(
           Status.INVALID_ARGUMENT
@@ -191,7 +191,6 @@ final class GrpcServer {
               .asRuntimeException());
       return;
     }
-    TraceIngest.Outcome outcome = ingest.export(request);
     if (outcome instanceof TraceIngest.Accepted accepted) {
       responseObserver.onNext(accepted.toResponse());
       responseObserver.onCompleted();

@@ -38,7 +38,6 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.raybridge.pipeline.ConsumerException;
 import io.raybridge.pipeline.config.Endpoints;
 import io.raybridge.pipeline.config.TlsServerConfig;
@@ -274,11 +273,10 @@ final class HttpServer {
       FullHttpResponse response;
       try {
         byte[] raw = decompress(encoding, body);
-        ExportTraceServiceRequest request =
+        TraceIngest.Outcome outcome =
             type.equals(JSON_TYPE)
-                ? OtlpJson.decode(raw)
-                : ExportTraceServiceRequest.parseFrom(raw);
-        TraceIngest.Outcome outcome = ingest.export(request);
+                ? ingest.export(OtlpJson.decode(raw))
+                : ingest.exportEncoded(raw);
         response = toResponse(req, type, outcome);
       } catch (BodyTooLargeException e) {
         response =

@@ -1,5 +1,6 @@
 package io.raybridge.receiver.otlp;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
@@ -9,6 +10,7 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.raybridge.pipeline.ConsumerException;
 import io.raybridge.pipeline.Traces;
 import io.raybridge.pipeline.TracesConsumer;
+import io.raybridge.pipeline.otlp.OtlpWire;
 import io.raybridge.pipeline.receiver.ReceiverObservability;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +50,21 @@ final class TraceIngest {
     this.obs = obs;
   }
 
+  /**
+   * An encoded request: checked and counted without decoding it, and handed on as the bytes that
+   * arrived, so a pipeline that only forwards spans never builds them. A request with invalid span
+   * ids is decoded to drop those spans.
+   *
+   * @throws InvalidProtocolBufferException if the bytes are not a valid export request
+   */
+  Outcome exportEncoded(byte[] request) throws InvalidProtocolBufferException {
+    OtlpWire.Scan scan = OtlpWire.scanRequest(request);
+    if (scan.invalidSpans() > 0) {
+      return export(ExportTraceServiceRequest.parseFrom(request));
+    }
+    return deliver(Traces.ofEncoded(scan.resourceSpans(), scan.spanCounts()), 0);
+  }
+
   Outcome export(ExportTraceServiceRequest request) {
     int invalid = 0;
     List<ResourceSpans> kept = null;
@@ -66,7 +83,11 @@ final class TraceIngest {
         }
       }
     }
-    Traces traces = Traces.of(kept == null ? all : kept);
+    return deliver(Traces.of(kept == null ? all : kept), invalid);
+  }
+
+  /** Hands the valid spans on; {@code invalid} spans of the request were dropped before. */
+  private Outcome deliver(Traces traces, int invalid) {
     obs.refused(invalid);
     if (!traces.isEmpty()) {
       try {
