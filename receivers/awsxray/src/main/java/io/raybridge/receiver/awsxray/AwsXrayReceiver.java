@@ -41,7 +41,12 @@ final class AwsXrayReceiver implements Receiver {
     this.settings = settings;
     this.udp =
         new UdpServer(
-            settings, config.endpoint(), config.udpReceiveBufferBytes(), maxDatagramBytes, next);
+            settings,
+            config.endpoint(),
+            config.udpReceiveBufferBytes(),
+            config.udpQueueMaxBytes(),
+            maxDatagramBytes,
+            next);
     ProxyServerConfig p = config.proxyServer();
     if (p.mode() == Mode.LOCAL) {
       this.local =
@@ -71,6 +76,16 @@ final class AwsXrayReceiver implements Receiver {
   /** The UDP address segments are read from. */
   InetSocketAddress udpAddress() throws IOException {
     return udp.boundAddress();
+  }
+
+  /** Datagrams taken from the UDP socket so far. */
+  long udpDatagramsRead() {
+    return udp.datagramsRead();
+  }
+
+  /** Bytes of datagrams waiting for conversion. */
+  long udpQueuedBytes() {
+    return udp.queuedBytes();
   }
 
   /** The TCP address of the sampling endpoint. */

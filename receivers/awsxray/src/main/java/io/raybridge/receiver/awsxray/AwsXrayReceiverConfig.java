@@ -22,12 +22,15 @@ import java.util.List;
  * @param transport always {@code udp}; accepted for compatibility with Collector configs
  * @param udpReceiveBufferBytes the socket receive buffer ({@code SO_RCVBUF}) to request; 0 keeps
  *     the operating system's default
+ * @param udpQueueMaxBytes the most bytes of datagrams read from the socket and waiting to be
+ *     converted; a datagram that does not fit is dropped and counted
  * @param proxyServer the TCP sampling endpoint
  */
 public record AwsXrayReceiverConfig(
     @JsonProperty("endpoint") String endpoint,
     @JsonProperty("transport") String transport,
     @JsonProperty("udp_receive_buffer_bytes") Integer udpReceiveBufferBytes,
+    @JsonProperty("udp_queue_max_bytes") Integer udpQueueMaxBytes,
     @JsonProperty("proxy_server") ProxyServerConfig proxyServer) {
 
   /** The X-Ray daemon's default UDP address. */
@@ -36,10 +39,20 @@ public record AwsXrayReceiverConfig(
   /** The only transport X-Ray SDKs use for segments. */
   public static final String DEFAULT_TRANSPORT = "udp";
 
+  /**
+   * Datagrams waiting for conversion, in bytes: about 150 ms of D4-sized segments at 100k/s on top
+   * of the socket buffer, and small next to the default heap.
+   */
+  public static final int DEFAULT_UDP_QUEUE_MAX_BYTES = 16 * 1024 * 1024;
+
+  /** The smallest queue: one datagram of the largest size the daemon reads. */
+  public static final int MIN_UDP_QUEUE_MAX_BYTES = 64 * 1024;
+
   public AwsXrayReceiverConfig {
     endpoint = endpoint == null ? DEFAULT_ENDPOINT : endpoint;
     transport = transport == null ? DEFAULT_TRANSPORT : transport;
     udpReceiveBufferBytes = udpReceiveBufferBytes == null ? 0 : udpReceiveBufferBytes;
+    udpQueueMaxBytes = udpQueueMaxBytes == null ? DEFAULT_UDP_QUEUE_MAX_BYTES : udpQueueMaxBytes;
     proxyServer = proxyServer == null ? ProxyServerConfig.defaults() : proxyServer;
     Violations v = new Violations();
     Endpoints.check(v, "endpoint", endpoint);
@@ -51,12 +64,25 @@ public record AwsXrayReceiverConfig(
         udpReceiveBufferBytes >= 0,
         "udp_receive_buffer_bytes",
         "must be >= 0, was " + udpReceiveBufferBytes);
+    v.check(
+        udpQueueMaxBytes >= MIN_UDP_QUEUE_MAX_BYTES,
+        "udp_queue_max_bytes",
+        "must be >= " + MIN_UDP_QUEUE_MAX_BYTES + ", was " + udpQueueMaxBytes);
     v.throwIfAny();
+  }
+
+  /** A config with the default {@code udp_queue_max_bytes}. */
+  public AwsXrayReceiverConfig(
+      String endpoint,
+      String transport,
+      Integer udpReceiveBufferBytes,
+      ProxyServerConfig proxyServer) {
+    this(endpoint, transport, udpReceiveBufferBytes, null, proxyServer);
   }
 
   /** The defaults: UDP and the sampling proxy on {@value #DEFAULT_ENDPOINT}. */
   public static AwsXrayReceiverConfig defaults() {
-    return new AwsXrayReceiverConfig(null, null, null, null);
+    return new AwsXrayReceiverConfig(null, null, null, null, null);
   }
 
   /** How the sampling endpoint answers. */

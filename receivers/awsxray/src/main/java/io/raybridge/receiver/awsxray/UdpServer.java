@@ -10,6 +10,7 @@ import io.raybridge.pipeline.TracesConsumer;
 import io.raybridge.pipeline.config.Endpoints;
 import io.raybridge.pipeline.receiver.ReceiverObservability;
 import io.raybridge.pipeline.util.RateLimitedLogger;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -20,29 +21,52 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 
 /**
- * The UDP side of the receiver: a non-blocking datagram channel read by a few threads, each of
- * which decodes datagrams and hands what it gathered to the next consumer in one call once {@value
- * #MAX_BATCH_DOCUMENTS} documents are pending or the oldest pending document waited {@link
- * #LINGER}. Under load this turns thousands of datagrams per second into a few hundred {@code
- * consume} calls; when idle a document is passed on within a few milliseconds. On shutdown each
- * reader drains what the socket still holds and passes it on before it stops.
+ * The UDP side of the receiver, in two stages so that reading the socket never waits for
+ * processing:
+ *
+ * <ol>
+ *   <li>{@value #READERS} reader threads only move datagrams from the socket into pooled buffers
+ *       and put them on a queue bounded in bytes ({@code udp_queue_max_bytes}). When the queue is
+ *       full the datagram is dropped at once, counted in {@value #DROPPED_DATAGRAMS} and in the
+ *       refused spans, and a warning is logged (rate-limited): a reader that waited instead would
+ *       let the kernel drop datagrams silently once the socket buffer is full.
+ *   <li>{@value #WORKERS} worker threads decode the queued datagrams and hand what they gathered to
+ *       the next consumer in one call once {@value #MAX_BATCH_DOCUMENTS} documents are pending or
+ *       the oldest pending document waited {@link #LINGER}. A slow or blocking pipeline holds up
+ *       only the workers.
+ * </ol>
+ *
+ * <p>On shutdown the readers drain what the socket still holds into the queue, then the workers
+ * convert and pass on everything queued before they stop; what is still queued when the timeout
+ * runs out is counted as dropped.
  *
  * <p>UDP cannot push back, so what the pipeline refuses is counted as refused and logged
- * (rate-limited), and bad datagrams are counted by reason; nothing stops the readers but shutdown.
+ * (rate-limited), and bad datagrams are counted by reason; nothing stops the threads but shutdown.
  */
 final class UdpServer {
 
   /** Reader threads, as the daemon and the Collector use. */
   static final int READERS = 2;
+
+  /** Threads that decode datagrams and call the pipeline. */
+  static final int WORKERS = 2;
 
   /** The most documents handed on in one {@code consume} call. */
   static final int MAX_BATCH_DOCUMENTS = 64;
@@ -50,40 +74,73 @@ final class UdpServer {
   /** The longest a decoded document waits for companions before it is handed on. */
   static final Duration LINGER = Duration.ofMillis(5);
 
+  /**
+   * Size of a pooled datagram buffer. Typical SDK datagrams (a segment or an independent
+   * subsegment) fit; larger ones get a buffer of their own size that is not pooled.
+   */
+  static final int POOLED_BUFFER_BYTES = 4096;
+
   /** Counter of refused documents by reason. */
   static final String BAD_SEGMENTS = "raybridge_receiver_xray_bad_segments";
 
+  /** Counter of datagrams dropped because the queue between readers and workers was full. */
+  static final String DROPPED_DATAGRAMS = "raybridge_receiver_xray_dropped_datagrams";
+
   private static final Duration BAD_INPUT_LOG_INTERVAL = Duration.ofMinutes(1);
+
+  /** How long an idle worker waits for a datagram before it checks for shutdown again. */
+  private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  private static final Path RMEM_MAX = Path.of("/proc/sys/net/core/rmem_max");
 
   private final ComponentSettings settings;
   private final Logger logger;
   private final String endpoint;
   private final int receiveBufferBytes;
+  private final int queueMaxBytes;
   private final int maxDatagramBytes;
   private final TracesConsumer next;
   private final ReceiverObservability observability;
   private final LongCounter badSegments;
+  private final LongCounter droppedDatagrams;
+  private final Attributes attributes;
   private final Map<String, Attributes> reasonAttributes = new ConcurrentHashMap<>();
   private final RateLimitedLogger badInputLog;
   private final RateLimitedLogger downstreamLog;
   private final List<Thread> readers = new ArrayList<>();
+  private final List<Thread> workers = new ArrayList<>();
   private final List<Selector> selectors = new ArrayList<>();
 
+  /** Datagrams read and waiting for a worker; bounded in entries here and in bytes by queued. */
+  private final ArrayBlockingQueue<Datagram> queue;
+
+  /** Free pooled buffers. */
+  private final ArrayBlockingQueue<Datagram> pool;
+
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final LongAdder datagramsRead = new LongAdder();
+
   private volatile boolean running;
+  private volatile boolean readersDone;
   private DatagramChannel channel;
 
   UdpServer(
       ComponentSettings settings,
       String endpoint,
       int receiveBufferBytes,
+      int queueMaxBytes,
       int maxDatagramBytes,
       TracesConsumer next) {
     this.settings = settings;
     this.logger = settings.logger();
     this.endpoint = endpoint;
     this.receiveBufferBytes = receiveBufferBytes;
+    this.queueMaxBytes = queueMaxBytes;
     this.maxDatagramBytes = maxDatagramBytes;
     this.next = next;
+    int slots = Math.max(1, queueMaxBytes / POOLED_BUFFER_BYTES);
+    this.queue = new ArrayBlockingQueue<>(slots);
+    this.pool = new ArrayBlockingQueue<>(slots);
     this.observability = ReceiverObservability.create(settings, "udp");
     this.badSegments =
         settings
@@ -92,6 +149,15 @@ final class UdpServer {
                 BAD_SEGMENTS,
                 "{documents}",
                 "X-Ray segment documents refused because they could not be read, by reason.");
+    this.droppedDatagrams =
+        settings
+            .telemetry()
+            .counter(
+                DROPPED_DATAGRAMS,
+                "{datagrams}",
+                "Datagrams read from the socket and dropped because the receiver's queue"
+                    + " (udp_queue_max_bytes) was full.");
+    this.attributes = settings.telemetry().attributes();
     this.badInputLog = new RateLimitedLogger(logger, BAD_INPUT_LOG_INTERVAL, settings.clock());
     this.downstreamLog =
         new RateLimitedLogger(logger, RateLimitedLogger.DEFAULT_INTERVAL, settings.clock());
@@ -100,17 +166,15 @@ final class UdpServer {
   synchronized void start() throws IOException {
     InetSocketAddress address = Endpoints.resolve(endpoint);
     DatagramChannel ch = DatagramChannel.open();
+    int granted;
     try {
       if (receiveBufferBytes > 0) {
         ch.setOption(StandardSocketOptions.SO_RCVBUF, receiveBufferBytes);
-        int granted = ch.getOption(StandardSocketOptions.SO_RCVBUF);
-        if (granted < receiveBufferBytes) {
-          logger.warn(
-              "udp_receive_buffer_bytes is {} but the operating system granted {} bytes"
-                  + " (on Linux raise net.core.rmem_max)",
-              receiveBufferBytes,
-              granted);
-        }
+      }
+      granted = ch.getOption(StandardSocketOptions.SO_RCVBUF);
+      if (receiveBufferBytes > 0) {
+        receiveBufferWarning(receiveBufferBytes, granted, readRmemMax(), isLinux())
+            .ifPresent(logger::warn);
       }
       ch.bind(address);
       ch.configureBlocking(false);
@@ -123,6 +187,12 @@ final class UdpServer {
     }
     channel = ch;
     running = true;
+    readersDone = false;
+    for (int i = 0; i < WORKERS; i++) {
+      Thread t = settings.threadFactory().newThread(new Worker());
+      workers.add(t);
+      t.start();
+    }
     for (int i = 0; i < READERS; i++) {
       Selector selector = Selector.open();
       ch.register(selector, SelectionKey.OP_READ);
@@ -131,7 +201,54 @@ final class UdpServer {
       readers.add(t);
       t.start();
     }
-    logger.info("awsxray receiver listening for segments on UDP {}", boundAddress());
+    logger.info(
+        "awsxray receiver listening for segments on UDP {} (socket receive buffer {} bytes,"
+            + " queue {} bytes)",
+        boundAddress(),
+        granted,
+        queueMaxBytes);
+  }
+
+  /**
+   * The warning to log when the kernel granted less receive buffer than asked for, if any. Linux
+   * doubles the requested size for its bookkeeping and caps the request at {@code
+   * net.core.rmem_max}, so there a grant is short when {@code rmem_max} is below the request.
+   *
+   * @param rmemMax {@code net.core.rmem_max}, or -1 when unknown
+   */
+  static Optional<String> receiveBufferWarning(
+      int requested, int granted, long rmemMax, boolean linux) {
+    boolean capped = linux && rmemMax >= 0 ? rmemMax < requested : granted < requested;
+    if (!capped) {
+      return Optional.empty();
+    }
+    String limit = rmemMax >= 0 ? " by net.core.rmem_max (" + rmemMax + ")" : "";
+    return Optional.of(
+        String.format(
+            Locale.ROOT,
+            "udp_receive_buffer_bytes is %d but the kernel capped the socket receive buffer%s:"
+                + " the effective SO_RCVBUF is %d bytes, so bursts may be dropped by the kernel;"
+                + " raise the limit with 'sysctl -w net.core.rmem_max=%d' (persist it in"
+                + " /etc/sysctl.d) or lower udp_receive_buffer_bytes",
+            requested,
+            limit,
+            granted,
+            requested));
+  }
+
+  private static boolean isLinux() {
+    return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
+  }
+
+  private static long readRmemMax() {
+    // One buffered read from offset 0: sysctl files answer reads at a later offset with EOF, so
+    // reading them byte by byte returns only the first digit.
+    try (BufferedReader r = Files.newBufferedReader(RMEM_MAX, StandardCharsets.US_ASCII)) {
+      String line = r.readLine();
+      return line == null ? -1 : Long.parseLong(line.trim());
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   /** The bound address (with the actual port when the endpoint asked for port 0). */
@@ -139,28 +256,28 @@ final class UdpServer {
     return (InetSocketAddress) channel.getLocalAddress();
   }
 
+  /** Datagrams taken from the socket so far, whether queued or dropped. */
+  long datagramsRead() {
+    return datagramsRead.sum();
+  }
+
+  /** Bytes of buffers on the queue now. */
+  long queuedBytes() {
+    return queuedBytes.get();
+  }
+
   synchronized void shutdown(Duration timeout) {
     if (channel == null) {
       return;
     }
+    long deadline = System.nanoTime() + timeout.toNanos();
     running = false;
     for (Selector s : selectors) {
       s.wakeup();
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    for (Thread t : readers) {
-      try {
-        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    for (Thread t : readers) {
-      if (t.isAlive()) {
-        logger.warn("UDP reader {} did not stop within {}", t.getName(), timeout);
-      }
-    }
+    join(readers, deadline, timeout);
+    readersDone = true;
+    join(workers, deadline, timeout);
     try {
       channel.close();
       for (Selector s : selectors) {
@@ -169,10 +286,42 @@ final class UdpServer {
     } catch (IOException e) {
       logger.warn("closing UDP {} failed", endpoint, e);
     }
+    int left = 0;
+    for (Datagram d; (d = queue.poll()) != null; ) {
+      queuedBytes.addAndGet(-d.bytes.length);
+      left++;
+    }
+    if (left > 0) {
+      droppedDatagrams.add(left, attributes);
+      observability.refused(left);
+      logger.warn(
+          "shutdown ran out of time with {} X-Ray datagrams still queued; they are dropped and"
+              + " counted in {}",
+          left,
+          DROPPED_DATAGRAMS);
+    }
     channel = null;
     readers.clear();
+    workers.clear();
     selectors.clear();
+    pool.clear();
     logger.info("awsxray receiver stopped listening on UDP {}", endpoint);
+  }
+
+  private void join(List<Thread> threads, long deadline, Duration timeout) {
+    for (Thread t : threads) {
+      try {
+        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    for (Thread t : threads) {
+      if (t.isAlive()) {
+        logger.warn("UDP thread {} did not stop within {}", t.getName(), timeout);
+      }
+    }
   }
 
   private void reject(DatagramDecoder.Rejection r) {
@@ -207,15 +356,68 @@ final class UdpServer {
     }
   }
 
-  /** One reader thread: drains the socket, decodes, and passes batches on. */
+  /** A datagram's bytes; pooled when its buffer has the pooled size. */
+  private static final class Datagram {
+    final byte[] bytes;
+    int length;
+
+    Datagram(int capacity) {
+      this.bytes = new byte[capacity];
+    }
+  }
+
+  private Datagram acquire(int length) {
+    if (length > POOLED_BUFFER_BYTES) {
+      return new Datagram(length);
+    }
+    Datagram d = pool.poll();
+    return d != null ? d : new Datagram(POOLED_BUFFER_BYTES);
+  }
+
+  private void release(Datagram d) {
+    queuedBytes.addAndGet(-d.bytes.length);
+    if (d.bytes.length == POOLED_BUFFER_BYTES) {
+      pool.offer(d);
+    }
+  }
+
+  /** Queues a datagram unless that would exceed the queue's bounds; never waits. */
+  private boolean enqueue(Datagram d) {
+    long size = d.bytes.length;
+    if (queuedBytes.addAndGet(size) > queueMaxBytes) {
+      queuedBytes.addAndGet(-size);
+      return false;
+    }
+    if (!queue.offer(d)) {
+      queuedBytes.addAndGet(-size);
+      return false;
+    }
+    return true;
+  }
+
+  private void dropped(Datagram d) {
+    if (d.bytes.length == POOLED_BUFFER_BYTES) {
+      pool.offer(d);
+    }
+    droppedDatagrams.add(1, attributes);
+    // Its span count is unknown without parsing it; a datagram holds one document.
+    observability.refused(1);
+    downstreamLog.warn(
+        "queue-full",
+        "the awsxray receiver's queue of {} bytes is full: datagrams are read faster than they are"
+            + " converted and passed on, so they are dropped and counted in {} (raise"
+            + " udp_queue_max_bytes for longer bursts, or find what slows the pipeline)",
+        queueMaxBytes,
+        DROPPED_DATAGRAMS);
+  }
+
+  /** One reader thread: moves datagrams from the socket to the queue and nothing else. */
   private final class Reader implements Runnable {
     private final DatagramChannel ch;
     private final Selector selector;
-    private final ByteBuffer buffer = ByteBuffer.allocate(maxDatagramBytes + 1);
-    private final List<ResourceSpans> pending = new ArrayList<>();
-    private int pendingSpans;
-    private int pendingDocuments;
-    private long flushAtNanos;
+
+    /** One byte more than the limit, so that an oversized datagram is recognised as such. */
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(maxDatagramBytes + 1);
 
     Reader(DatagramChannel ch, Selector selector) {
       this.ch = ch;
@@ -226,58 +428,96 @@ final class UdpServer {
     public void run() {
       try {
         while (running) {
-          long waitMillis = 0;
-          if (pendingDocuments > 0) {
-            long remaining = flushAtNanos - System.nanoTime();
-            if (remaining <= 0) {
-              flush();
-              continue;
-            }
-            waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining));
-          }
-          selector.select(waitMillis);
+          selector.select();
           selector.selectedKeys().clear();
           drain();
         }
-        // Stopping: what already reached the socket was sent to us; pass it on too.
-        while (!drain()) {
-          // keep draining until the socket is empty
-        }
+        // Stopping: what already reached the socket was sent to us; queue it too.
+        drain();
       } catch (ClosedChannelException | ClosedSelectorException e) {
-        // Shutdown closed the socket under us (the join timed out); deliver what we have.
+        // Shutdown closed the socket under us (the join timed out).
       } catch (IOException | RuntimeException e) {
         logger.error("UDP reader failed; the receiver keeps its other readers", e);
+      }
+    }
+
+    /** Reads until the socket is empty. */
+    private void drain() throws IOException {
+      while (true) {
+        buffer.clear();
+        if (ch.receive(buffer) == null) {
+          return;
+        }
+        buffer.flip();
+        datagramsRead.increment();
+        int length = buffer.remaining();
+        Datagram d = acquire(length);
+        buffer.get(d.bytes, 0, length);
+        d.length = length;
+        if (!enqueue(d)) {
+          dropped(d);
+        }
+      }
+    }
+  }
+
+  /** One worker thread: decodes queued datagrams and passes batches on. */
+  private final class Worker implements Runnable {
+    private final List<ResourceSpans> pending = new ArrayList<>();
+    private int pendingSpans;
+    private int pendingDocuments;
+    private long flushAtNanos;
+
+    @Override
+    public void run() {
+      try {
+        while (true) {
+          long waitNanos = IDLE_POLL_NANOS;
+          if (pendingDocuments > 0) {
+            waitNanos = flushAtNanos - System.nanoTime();
+            if (waitNanos <= 0) {
+              flush();
+              continue;
+            }
+          }
+          Datagram d = queue.poll(waitNanos, TimeUnit.NANOSECONDS);
+          if (d == null) {
+            if (readersDone && queue.isEmpty()) {
+              break;
+            }
+            continue;
+          }
+          decode(d);
+          if (pendingDocuments >= MAX_BATCH_DOCUMENTS) {
+            flush();
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        logger.error("UDP worker failed; the receiver keeps its other workers", e);
       } finally {
         flush();
       }
     }
 
-    /** Reads what the socket holds, up to a full batch; true when the socket is empty. */
-    private boolean drain() throws IOException {
-      boolean empty = false;
-      while (pendingDocuments < MAX_BATCH_DOCUMENTS) {
-        buffer.clear();
-        if (ch.receive(buffer) == null) {
-          empty = true;
-          break;
-        }
-        buffer.flip();
-        DatagramDecoder.Decoded d =
-            DatagramDecoder.decode(buffer.array(), 0, buffer.limit(), maxDatagramBytes);
-        d.rejections().forEach(UdpServer.this::reject);
-        if (!d.resourceSpans().isEmpty()) {
-          if (pendingDocuments == 0) {
-            flushAtNanos = System.nanoTime() + LINGER.toNanos();
-          }
-          pending.addAll(d.resourceSpans());
-          pendingSpans += d.spanCount();
-          pendingDocuments += d.resourceSpans().size();
-        }
+    private void decode(Datagram d) {
+      DatagramDecoder.Decoded decoded;
+      try {
+        decoded = DatagramDecoder.decode(d.bytes, 0, d.length, maxDatagramBytes);
+      } finally {
+        // The decoded documents hold copies; the buffer can be reused at once.
+        release(d);
       }
-      if (pendingDocuments >= MAX_BATCH_DOCUMENTS) {
-        flush();
+      decoded.rejections().forEach(UdpServer.this::reject);
+      if (!decoded.resourceSpans().isEmpty()) {
+        if (pendingDocuments == 0) {
+          flushAtNanos = System.nanoTime() + LINGER.toNanos();
+        }
+        pending.addAll(decoded.resourceSpans());
+        pendingSpans += decoded.spanCount();
+        pendingDocuments += decoded.resourceSpans().size();
       }
-      return empty;
     }
 
     private void flush() {

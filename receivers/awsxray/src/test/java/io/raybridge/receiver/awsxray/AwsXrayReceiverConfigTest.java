@@ -22,6 +22,7 @@ class AwsXrayReceiverConfigTest {
     assertThat(c.endpoint()).isEqualTo("127.0.0.1:2000");
     assertThat(c.transport()).isEqualTo("udp");
     assertThat(c.udpReceiveBufferBytes()).isZero();
+    assertThat(c.udpQueueMaxBytes()).isEqualTo(16 * 1024 * 1024);
     assertThat(c.proxyServer().endpoint()).isEqualTo("127.0.0.1:2000");
     assertThat(c.proxyServer().mode()).isEqualTo(Mode.PROXY);
     assertThat(c.proxyServer().serviceName()).isEqualTo("xray");
@@ -38,6 +39,7 @@ class AwsXrayReceiverConfigTest {
             endpoint: 0.0.0.0:2001
             transport: udp
             udp_receive_buffer_bytes: 4194304
+            udp_queue_max_bytes: 1048576
             proxy_server:
               endpoint: 0.0.0.0:2002
               mode: proxy
@@ -54,6 +56,7 @@ class AwsXrayReceiverConfigTest {
                 "0.0.0.0:2001",
                 "udp",
                 4194304,
+                1048576,
                 new ProxyServerConfig(
                     "0.0.0.0:2002",
                     Mode.PROXY,
@@ -125,6 +128,7 @@ class AwsXrayReceiverConfigTest {
                 endpoint: localhost
                 transport: tcp
                 udp_receive_buffer_bytes: -1
+                udp_queue_max_bytes: 1000
                 proxy_server:
                   endpoint: "127.0.0.1:99999"
                   aws_endpoint: xray.local
@@ -134,6 +138,7 @@ class AwsXrayReceiverConfigTest {
             "endpoint: must be host:port, was 'localhost' (no port)",
             "transport: must be udp, was 'tcp' (X-Ray SDKs send segments over UDP only)",
             "udp_receive_buffer_bytes: must be >= 0, was -1",
+            "udp_queue_max_bytes: must be >= 65536, was 1000",
             "proxy_server.endpoint: port must be between 0 and 65535, was 99999 in"
                 + " '127.0.0.1:99999'",
             "proxy_server.aws_endpoint: must be an http:// or https:// URL with a host, was"

@@ -93,6 +93,10 @@ final class Harness implements AutoCloseable {
     return telemetry.counterValue("otelcol_receiver_accepted_spans");
   }
 
+  long dropped() {
+    return telemetry.counterValue(UdpServer.DROPPED_DATAGRAMS);
+  }
+
   long bad(String reason) {
     return telemetry.counterValue(UdpServer.BAD_SEGMENTS, "reason", reason);
   }
