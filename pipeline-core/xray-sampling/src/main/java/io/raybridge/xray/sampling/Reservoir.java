@@ -30,6 +30,21 @@ public final class Reservoir {
     if (perSecond == 0) {
       return false;
     }
+    // Fast path, no division: a take within the second the state already counts.
+    long seen = state.get();
+    while (seen != Long.MIN_VALUE) {
+      long sinceSecond = epochMillis - (seen >> 32) * 1000L;
+      if (sinceSecond < 0 || sinceSecond >= 1000L) {
+        break;
+      }
+      if ((seen & 0xffff_ffffL) >= perSecond) {
+        return false;
+      }
+      if (state.compareAndSet(seen, seen + 1)) {
+        return true;
+      }
+      seen = state.get();
+    }
     long second = Math.floorDiv(epochMillis, 1000L);
     while (true) {
       long current = state.get();

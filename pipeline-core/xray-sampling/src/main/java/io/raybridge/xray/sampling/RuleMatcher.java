@@ -18,30 +18,45 @@ import java.util.Objects;
  *   <li>every entry of the rule's {@code attributes} must be present in the request and match.
  * </ul>
  *
- * <p>Immutable and thread-safe; matching allocates nothing.
+ * <p>Patterns are compiled once, when the matcher is built, into the cheapest matcher of their
+ * shape (literal, prefix, suffix, infix, anything, or a general glob); no regular expressions.
+ * Immutable and thread-safe; matching allocates nothing.
  */
 public final class RuleMatcher {
 
-  private final List<SamplingRule> rules;
+  private final CompiledRule[] rules;
 
   /** A matcher over {@code rules}, which must hold a default rule. */
   public RuleMatcher(SamplingRules rules) {
-    this.rules = Objects.requireNonNull(rules, "rules").rules();
+    this.rules = compile(Objects.requireNonNull(rules, "rules").rules());
+  }
+
+  /** The rules' matchers, compiled once, in evaluation order. */
+  static CompiledRule[] compile(List<SamplingRule> rules) {
+    CompiledRule[] compiled = new CompiledRule[rules.size()];
+    for (int i = 0; i < compiled.length; i++) {
+      compiled[i] = new CompiledRule(rules.get(i));
+    }
+    return compiled;
   }
 
   /** The rule that applies to {@code request}: the first match, else the default rule. */
   public SamplingRule match(SamplingRequest request) {
     Objects.requireNonNull(request, "request");
-    for (SamplingRule rule : rules) {
-      if (matches(rule, request)) {
-        return rule;
+    int last = rules.length - 1;
+    for (int i = 0; i < last; i++) {
+      if (rules[i].matches(request)) {
+        return rules[i].rule();
       }
     }
-    // SamplingRules guarantees a default rule, which matches everything; unreachable.
-    return rules.get(rules.size() - 1);
+    // SamplingRules puts the default rule last, and it matches everything.
+    return rules[last].rule();
   }
 
-  /** Whether every matcher of {@code rule} matches {@code request}. */
+  /**
+   * Whether every matcher of {@code rule} matches {@code request}. Interprets the patterns on every
+   * call; {@link #match} and {@link RuleSampler} use matchers compiled once.
+   */
   public static boolean matches(SamplingRule rule, SamplingRequest request) {
     if (rule.isDefault()) {
       return true;
@@ -125,7 +140,8 @@ public final class RuleMatcher {
     return -1;
   }
 
-  private static boolean sameIgnoringCase(char a, char b) {
+  /** Whether two chars are equal ignoring case, as {@link String#equalsIgnoreCase} compares. */
+  static boolean sameIgnoringCase(char a, char b) {
     if (a == b) {
       return true;
     }

@@ -18,6 +18,7 @@ public final class RuleSampler {
 
   private final SamplingRules rules;
   private final SamplingRule[] ordered;
+  private final CompiledRule[] matchers;
   private final RuleState[] states;
   private final Map<String, Integer> index = new HashMap<>();
 
@@ -33,6 +34,7 @@ public final class RuleSampler {
   public RuleSampler(SamplingRules rules) {
     this.rules = Objects.requireNonNull(rules, "rules");
     this.ordered = rules.rules().toArray(new SamplingRule[0]);
+    this.matchers = RuleMatcher.compile(rules.rules());
     this.states = new RuleState[ordered.length];
     for (int i = 0; i < ordered.length; i++) {
       SamplingRule r = ordered[i];
@@ -61,9 +63,10 @@ public final class RuleSampler {
   /** Matches {@code request} and decides it for the trace with 56-bit {@code randomness}. */
   public SamplingDecision decide(SamplingRequest request, long randomness, long epochMillis) {
     Objects.requireNonNull(request, "request");
-    int last = ordered.length - 1;
+    CompiledRule[] m = matchers;
+    int last = m.length - 1;
     for (int i = 0; i < last; i++) {
-      if (RuleMatcher.matches(ordered[i], request)) {
+      if (m[i].matches(request)) {
         return decide(states[i], randomness, epochMillis);
       }
     }
@@ -72,6 +75,11 @@ public final class RuleSampler {
 
   /** Decides with {@code rule}, which must be one of this sampler's rules. */
   public SamplingDecision decide(SamplingRule rule, long randomness, long epochMillis) {
+    for (int i = 0; i < ordered.length; i++) {
+      if (ordered[i] == rule) {
+        return decide(states[i], randomness, epochMillis);
+      }
+    }
     Integer i = index.get(rule.ruleName());
     if (i == null) {
       throw new IllegalArgumentException("not a rule of this sampler: " + rule.ruleName());

@@ -27,9 +27,36 @@ public final class SpanRequests {
 
   private SpanRequests() {}
 
+  /**
+   * The parts of a request that come from a span's resource, read once and shared by every span
+   * under that resource.
+   *
+   * @param serviceName resource {@code service.name}, or null
+   * @param serviceType the resource's X-Ray origin, or null
+   * @param resourceArn resource {@code aws.ecs.container.arn}, else {@code cloud.resource_id}, or
+   *     null
+   */
+  public record ResourceFields(String serviceName, String serviceType, String resourceArn) {}
+
+  /** The request parts of a resource with attributes {@code resource}. */
+  public static ResourceFields resourceFields(Map<String, String> resource) {
+    Objects.requireNonNull(resource, "resource");
+    return new ResourceFields(
+        resource.get("service.name"),
+        origin(resource),
+        first(resource, "aws.ecs.container.arn", "cloud.resource_id"));
+  }
+
   /** The request of a span with attributes {@code span} under a resource with {@code resource}. */
   public static SamplingRequest fromAttributes(
       Map<String, String> resource, Map<String, String> span) {
+    return fromAttributes(resourceFields(resource), span);
+  }
+
+  /**
+   * The request of a span with attributes {@code span} under a resource read as {@code resource}.
+   */
+  public static SamplingRequest fromAttributes(ResourceFields resource, Map<String, String> span) {
     Objects.requireNonNull(resource, "resource");
     Objects.requireNonNull(span, "span");
     String url = first(span, "url.full", "http.url");
@@ -41,19 +68,30 @@ public final class SpanRequests {
       method = span.get("http.method");
     }
     String path = span.get("url.path");
-    if (path == null && span.containsKey("http.target")) {
-      path = stripQuery(span.get("http.target"));
+    if (path == null) {
+      String target = span.get("http.target");
+      if (target != null) {
+        path = stripQuery(target);
+      }
     }
     if (path == null && url != null) {
       path = pathOf(url);
     }
-    String host = first(span, "server.address", "http.host", "net.host.name");
+    String host = first(span, "server.address", "http.host");
+    if (host == null) {
+      host = span.get("net.host.name");
+    }
     if (host == null && url != null) {
       host = hostOf(url);
     }
-    String arn = first(resource, "aws.ecs.container.arn", "cloud.resource_id");
     return new SamplingRequest(
-        resource.get("service.name"), origin(resource), host, method, path, arn, span);
+        resource.serviceName(),
+        resource.serviceType(),
+        host,
+        method,
+        path,
+        resource.resourceArn(),
+        span);
   }
 
   /** The X-Ray origin of a resource (XRAY-REFERENCE §5.8), or null. */
@@ -83,14 +121,9 @@ public final class SpanRequests {
     };
   }
 
-  private static String first(Map<String, String> m, String... keys) {
-    for (String k : keys) {
-      String v = m.get(k);
-      if (v != null) {
-        return v;
-      }
-    }
-    return null;
+  private static String first(Map<String, String> m, String key, String otherKey) {
+    String v = m.get(key);
+    return v != null ? v : m.get(otherKey);
   }
 
   private static String stripQuery(String target) {

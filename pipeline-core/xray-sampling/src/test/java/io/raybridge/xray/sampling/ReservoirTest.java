@@ -28,6 +28,25 @@ class ReservoirTest {
   }
 
   @Test
+  void aClockGoingBackwardsWithinOrAcrossSecondsSpendsTheCurrentQuota() {
+    Reservoir r = new Reservoir(2);
+    long t = 1_700_000_005_500L;
+    assertThat(r.tryTake(t)).isTrue();
+    assertThat(r.tryTake(t - 400)).as("earlier in the same second").isTrue();
+    assertThat(r.tryTake(t - 501)).as("the second before").isFalse();
+    assertThat(r.tryTake(t + 499)).as("the same second, spent").isFalse();
+    assertThat(r.tryTake(t + 500)).as("the next second").isTrue();
+  }
+
+  @Test
+  void countsSecondsBeforeTheEpochByFloor() {
+    Reservoir r = new Reservoir(1);
+    assertThat(r.tryTake(-1)).isTrue();
+    assertThat(r.tryTake(-1000)).as("the same second, [-1000, -1]").isFalse();
+    assertThat(r.tryTake(0)).as("the next second").isTrue();
+  }
+
+  @Test
   void zeroQuotaGrantsNothing() {
     assertThat(new Reservoir(0).tryTake(0)).isFalse();
   }

@@ -5,7 +5,6 @@ import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.ObservableLongGauge;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -17,6 +16,7 @@ import io.raybridge.xray.sampling.RuleSampler;
 import io.raybridge.xray.sampling.SamplingDecision;
 import io.raybridge.xray.sampling.SamplingRule;
 import io.raybridge.xray.sampling.SamplingRules;
+import io.raybridge.xray.sampling.SpanRequests;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +61,7 @@ final class HeadSampler extends AbstractProcessor {
 
   private final RuleSampler sampler;
   private final SamplingRule defaultRule;
+  private final boolean defaultOnly;
   private final Clock clock;
   private final long maxHoldMillis;
   private final long maxHoldBytes;
@@ -81,6 +82,7 @@ final class HeadSampler extends AbstractProcessor {
   private final Object lock = new Object();
   private final LinkedHashMap<TraceKey, Verdict> decided;
   private final LinkedHashMap<TraceKey, Held> held = new LinkedHashMap<>();
+  private final byte[] traceIdScratch = new byte[16];
   private long heldBytes;
   private long heldSpans;
   private ScheduledExecutorService timer;
@@ -112,6 +114,7 @@ final class HeadSampler extends AbstractProcessor {
     super(settings, next);
     this.sampler = new RuleSampler(rules);
     this.defaultRule = rules.defaultRule();
+    this.defaultOnly = rules.rules().size() == 1;
     this.clock = settings.clock();
     this.maxHoldMillis = config.maxHold().toMillis();
     this.maxHoldBytes = config.maxHoldBytes();
@@ -208,26 +211,33 @@ final class HeadSampler extends AbstractProcessor {
     synchronized (lock) {
       long now = clock.millis();
       expireLocked(now, out);
+      // Each span's key, read once for both passes.
+      TraceKey[] keys = new TraceKey[traces.spanCount()];
+      int k = 0;
       // Entry spans first, so that the other spans of their traces in this batch follow them.
       for (ResourceSpans rs : traces.resourceSpans()) {
+        SpanRequests.ResourceFields resource = null;
         for (ScopeSpans ss : rs.getScopeSpansList()) {
           for (Span span : ss.getSpansList()) {
-            if (!isEntry(span)) {
+            TraceKey key = TraceKey.of(span.getTraceId(), traceIdScratch);
+            keys[k++] = key;
+            if (key == null || !isEntry(span) || decided.containsKey(key)) {
               continue;
             }
-            TraceKey key = TraceKey.of(span.getTraceId());
-            if (key != null && !decided.containsKey(key)) {
-              decideLocked(key, decideEntry(rs.getResource(), span, key, now), out);
+            if (resource == null && !defaultOnly) {
+              resource = EntryRequests.resourceFields(rs.getResource());
             }
+            decideLocked(key, decideEntry(resource, span, key, now), out);
           }
         }
       }
+      k = 0;
       for (ResourceSpans rs : traces.resourceSpans()) {
         ResourceSpans resourceCopy = null;
         for (ScopeSpans ss : rs.getScopeSpansList()) {
           ScopeSpans scopeCopy = null;
           for (Span span : ss.getSpansList()) {
-            TraceKey key = TraceKey.of(span.getTraceId());
+            TraceKey key = keys[k++];
             if (key == null) {
               // Without a trace id there is no trace to keep whole: pass the span on untouched.
               out.add(rs, ss, span);
@@ -333,7 +343,8 @@ final class HeadSampler extends AbstractProcessor {
         || span.getKind() == Span.SpanKind.SPAN_KIND_CONSUMER;
   }
 
-  private Verdict decideEntry(Resource resource, Span span, TraceKey key, long now) {
+  private Verdict decideEntry(
+      SpanRequests.ResourceFields resource, Span span, TraceKey key, long now) {
     if (respectParent && !span.getParentSpanId().isEmpty()) {
       Boolean upstream = ParentDecisions.of(span, key.randomness());
       if (upstream != null) {
@@ -342,6 +353,10 @@ final class HeadSampler extends AbstractProcessor {
         (upstream ? byParent : dropped).add(1, v.metricAttributes());
         return v;
       }
+    }
+    if (defaultOnly) {
+      // The default rule matches every request: no need to read the span's attributes.
+      return decideByDefault(key, now);
     }
     return record(sampler.decide(EntryRequests.from(resource, span), key.randomness(), now));
   }

@@ -65,4 +65,26 @@ class EntryRequestsTest {
     assertThat(r.urlPath()).isEqualTo("/a/b");
     assertThat(r.host()).isEqualTo("shop.example.com");
   }
+
+  @Test
+  void readsTheFirstOfRepeatedKeysAndLooksUpAnyOtherKey() {
+    Span span =
+        Span.newBuilder()
+            .addAttributes(str("tenant", "acme"))
+            .addAttributes(str("url.path", "/first"))
+            .addAttributes(str("url.path", "/second"))
+            .addAttributes(
+                KeyValue.newBuilder()
+                    .setKey("http.method")
+                    .setValue(AnyValue.newBuilder().setIntValue(7)))
+            .build();
+    SamplingRequest r = EntryRequests.from(Resource.getDefaultInstance(), span);
+    assertThat(r.urlPath()).isEqualTo("/first");
+    assertThat(r.httpMethod()).isEqualTo("7");
+    assertThat(r.host()).isNull();
+    assertThat(r.attributes().get("tenant")).isEqualTo("acme");
+    assertThat(r.attributes().get("server.address")).isNull();
+    assertThat(r.attributes().get("absent")).isNull();
+    assertThat(r.attributes().get(42)).isNull();
+  }
 }
