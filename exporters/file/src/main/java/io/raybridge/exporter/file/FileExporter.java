@@ -150,12 +150,12 @@ final class FileExporter {
   }
 
   private void write(OutputFile file, List<ResourceSpans> resourceSpans) {
-    byte[] record = encoder.encode(resourceSpans);
+    RecordEncoder.Record record = encoder.encode(resourceSpans);
     if (record == null) {
       return;
     }
     try {
-      file.write(record);
+      file.write(record.bytes(), record.length());
       if (config.flushInterval().isZero()) {
         file.flush();
       }

@@ -93,15 +93,18 @@ final class OutputFile {
     }
   }
 
-  /** Writes one record, rotating first when it would take the file past the size limit. */
-  void write(byte[] record) throws IOException {
+  /**
+   * Writes one record, the first {@code length} bytes of {@code record}, rotating first when it
+   * would take the file past the size limit.
+   */
+  void write(byte[] record, int length) throws IOException {
     open();
-    if (rotation != null && size > 0 && size + record.length > rotation.maxBytes()) {
+    if (rotation != null && size > 0 && size + length > rotation.maxBytes()) {
       rotate();
       open();
     }
-    out.write(record);
-    size += record.length;
+    out.write(record, 0, length);
+    size += length;
     dirty = true;
   }
 

@@ -12,57 +12,88 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** Turns resource spans into the bytes of one record of the configured format. */
+/**
+ * Turns resource spans into the bytes of one record of the configured format, in a buffer reused
+ * from record to record. Not thread-safe; the exporter serialises access.
+ */
 final class RecordEncoder {
+
+  /** A buffer grown past this by one large record is dropped afterwards rather than kept. */
+  static final int RETAINED_BUFFER_BYTES = 4 * 1024 * 1024;
+
+  private static final int INITIAL_BUFFER_BYTES = 64 * 1024;
 
   private final Format format;
   private final SpanToSegment toSegments;
+  private Buffer buffer = new Buffer(INITIAL_BUFFER_BYTES);
 
   RecordEncoder(Format format) {
     this.format = format;
     this.toSegments = format == Format.XRAY_JSON ? new SpanToSegment(XRaySettings.DEFAULTS) : null;
   }
 
+  /** The bytes of one record, valid until the next {@link #encode}. */
+  interface Record {
+    byte[] bytes();
+
+    int length();
+  }
+
   /** The record for {@code resourceSpans}; {@code null} when there is nothing to write. */
-  byte[] encode(List<ResourceSpans> resourceSpans) {
+  Record encode(List<ResourceSpans> resourceSpans) {
     if (resourceSpans.isEmpty()) {
       return null;
     }
-    return switch (format) {
-      case OTLP_JSON, JSON -> line(OtlpJson.encode(request(resourceSpans)));
-      case OTLP_PROTO, PROTO -> delimited(request(resourceSpans));
-      case XRAY_JSON -> segments(resourceSpans);
-    };
+    if (buffer.capacity() > RETAINED_BUFFER_BYTES) {
+      buffer = new Buffer(INITIAL_BUFFER_BYTES);
+    }
+    buffer.reset();
+    try {
+      switch (format) {
+        case OTLP_JSON, JSON -> {
+          OtlpJson.encode(request(resourceSpans), buffer);
+          buffer.write('\n');
+        }
+        case OTLP_PROTO, PROTO -> request(resourceSpans).writeDelimitedTo(buffer);
+        case XRAY_JSON -> segments(resourceSpans);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // cannot happen in memory
+    }
+    return buffer.size() == 0 ? null : buffer;
   }
 
   private static ExportTraceServiceRequest request(List<ResourceSpans> resourceSpans) {
     return ExportTraceServiceRequest.newBuilder().addAllResourceSpans(resourceSpans).build();
   }
 
-  private static byte[] line(byte[] json) {
-    byte[] out = new byte[json.length + 1];
-    System.arraycopy(json, 0, out, 0, json.length);
-    out[json.length] = '\n';
-    return out;
-  }
-
-  private static byte[] delimited(ExportTraceServiceRequest request) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(request.getSerializedSize() + 5);
-    try {
-      request.writeDelimitedTo(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // cannot happen in memory
-    }
-    return out.toByteArray();
-  }
-
-  private byte[] segments(List<ResourceSpans> resourceSpans) {
-    StringBuilder sb = new StringBuilder();
+  private void segments(List<ResourceSpans> resourceSpans) {
     for (ResourceSpans rs : resourceSpans) {
       for (String doc : toSegments.convert(rs)) {
-        sb.append(doc).append('\n');
+        buffer.writeBytes(doc.getBytes(StandardCharsets.UTF_8));
+        buffer.write('\n');
       }
     }
-    return sb.length() == 0 ? null : sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A byte array output stream whose contents can be read without copying them. */
+  private static final class Buffer extends ByteArrayOutputStream implements Record {
+    Buffer(int size) {
+      super(size);
+    }
+
+    @Override
+    public byte[] bytes() {
+      return buf;
+    }
+
+    @Override
+    public int length() {
+      return count;
+    }
+
+    int capacity() {
+      return buf.length;
+    }
   }
 }

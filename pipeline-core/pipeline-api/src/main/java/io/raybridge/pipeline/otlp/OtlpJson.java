@@ -1,50 +1,64 @@
 package io.raybridge.pipeline.otlp;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import com.google.protobuf.MessageOrBuilder;
-import com.google.protobuf.util.JsonFormat;
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.ArrayValue;
+import io.opentelemetry.proto.common.v1.EntityRef;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.common.v1.KeyValueList;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import io.opentelemetry.proto.trace.v1.TracesData;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * OTLP/JSON, the JSON encoding of OTLP messages defined by the OTLP specification. It is the
  * protobuf JSON mapping with two exceptions: trace and span ids are hex strings instead of base64,
- * and enums are integers. Field names are lowerCamelCase.
+ * and enums are integers. Field names are lowerCamelCase, 64-bit integers are decimal strings,
+ * fields holding their default value are omitted, and non-finite doubles are the strings {@code
+ * "NaN"}, {@code "Infinity"} and {@code "-Infinity"}.
  *
  * <p>Decoding is lenient where the specification asks receivers to be: it also accepts the original
  * snake_case field names, enum names, 64-bit integers as numbers or strings, and ignores unknown
  * fields. Ids must be hex strings of the right length (or empty).
  *
+ * <p>Both directions stream: messages are written field by field to the output and built directly
+ * from the parser's tokens, without an intermediate JSON tree or string.
+ *
  * <p>All methods are thread-safe and stateless.
  */
 public final class OtlpJson {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
-  private static final JsonFormat.Printer PRINTER =
-      JsonFormat.printer().printingEnumsAsInts().omittingInsignificantWhitespace();
-  private static final HexFormat HEX = HexFormat.of();
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          // The caller owns the stream: encoding neither closes nor flushes it, so a record can be
+          // written to a buffered or compressing stream without forcing its buffers out.
+          .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+          .disable(StreamWriteFeature.FLUSH_PASSED_TO_STREAM)
+          .build();
 
-  /** Id fields by their JSON names (both spellings), with their length in bytes. */
-  private static final Map<String, Integer> ID_FIELDS =
-      Map.of(
-          "traceId", 16,
-          "trace_id", 16,
-          "spanId", 8,
-          "span_id", 8,
-          "parentSpanId", 8,
-          "parent_span_id", 8);
+  private static final Pattern SOURCE = Pattern.compile("\\[Source: [^;\\]]*; ");
 
   private OtlpJson() {}
 
@@ -52,138 +66,140 @@ public final class OtlpJson {
    * Decodes an OTLP/JSON trace export request.
    *
    * @throws InvalidProtocolBufferException when the bytes are not valid OTLP/JSON; the message says
-   *     why and, for a bad id, where
+   *     why and where (the path of the offending field, in the names the input used)
    */
   public static ExportTraceServiceRequest decode(byte[] json)
       throws InvalidProtocolBufferException {
     Objects.requireNonNull(json, "json");
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(json);
+    try (JsonParser p = FACTORY.createParser(json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new InvalidProtocolBufferException(
+            "invalid OTLP/JSON: the top level must be an object");
+      }
+      ExportTraceServiceRequest request = new OtlpJsonReader(p).request();
+      if (p.nextToken() != null) {
+        throw new InvalidProtocolBufferException(
+            "invalid JSON: unexpected content after the top-level object at "
+                + location(
+                    p.currentTokenLocation().getLineNr(), p.currentTokenLocation().getColumnNr()));
+      }
+      return request;
+    } catch (OtlpJsonReader.Malformed e) {
+      throw new InvalidProtocolBufferException(e.getMessage());
     } catch (JacksonException e) {
-      throw new InvalidProtocolBufferException("invalid JSON: " + e.getOriginalMessage());
-    } catch (java.io.IOException e) {
+      String where =
+          e.getLocation() == null
+              ? ""
+              : " at " + location(e.getLocation().getLineNr(), e.getLocation().getColumnNr());
+      // Jackson names the (withheld) source inside some messages; only the position is useful.
+      String message = SOURCE.matcher(e.getOriginalMessage()).replaceAll("[");
+      throw new InvalidProtocolBufferException("invalid JSON: " + message + where);
+    } catch (InvalidProtocolBufferException e) {
+      throw e;
+    } catch (IOException e) {
+      // Reading from memory fails only on bad content, which Jackson reports as above.
       throw new InvalidProtocolBufferException("invalid JSON: " + e.getMessage());
     }
-    if (root == null || !root.isObject()) {
-      throw new InvalidProtocolBufferException(
-          "invalid OTLP/JSON: the top level must be an object");
-    }
-    List<String> errors = new ArrayList<>();
-    hexToBase64(root, "", errors);
-    if (!errors.isEmpty()) {
-      throw new InvalidProtocolBufferException(String.join("; ", errors));
-    }
-    ExportTraceServiceRequest.Builder builder = ExportTraceServiceRequest.newBuilder();
-    try {
-      PARSER.merge(root.toString(), builder);
-    } catch (InvalidProtocolBufferException e) {
-      throw new InvalidProtocolBufferException("invalid OTLP/JSON: " + e.getMessage());
-    }
-    return builder.build();
+  }
+
+  private static String location(int line, int column) {
+    return "line " + line + ", column " + column;
   }
 
   /** Encodes a trace export request as OTLP/JSON, UTF-8. */
   public static byte[] encode(ExportTraceServiceRequest request) {
-    return encodeToString(request).getBytes(StandardCharsets.UTF_8);
+    Objects.requireNonNull(request, "request");
+    ByteArrayBuilder out = new ByteArrayBuilder(16 * 1024);
+    try {
+      encode(request, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // cannot happen in memory
+    }
+    return out.toByteArray();
   }
 
   /**
-   * Encodes any OTLP message as compact OTLP/JSON: export requests and responses, {@code
+   * Writes a trace export request as OTLP/JSON, UTF-8, to {@code out}. Writes through a small
+   * internal buffer that is emptied into {@code out} before returning; neither flushes nor closes
+   * {@code out}. Blocks only as much as {@code out} does.
+   *
+   * @throws IOException as thrown by {@code out}; what was written by then is incomplete
+   */
+  public static void encode(ExportTraceServiceRequest request, OutputStream out)
+      throws IOException {
+    encode((MessageOrBuilder) request, out);
+  }
+
+  /**
+   * Writes any OTLP trace message as compact OTLP/JSON, UTF-8, to {@code out}; see {@link
+   * #encodeToString} for the messages supported and {@link #encode(ExportTraceServiceRequest,
+   * OutputStream)} for the stream contract.
+   */
+  public static void encode(MessageOrBuilder message, OutputStream out) throws IOException {
+    Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(out, "out");
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      write(new OtlpJsonWriter(g), message);
+    }
+  }
+
+  /**
+   * Encodes any OTLP trace message as compact OTLP/JSON: export requests and responses, {@code
    * TracesData}, {@code ResourceSpans}, {@code Span} and their parts.
+   *
+   * @throws IllegalArgumentException for messages of other signals
    */
   public static String encodeToString(MessageOrBuilder message) {
     Objects.requireNonNull(message, "message");
-    String json;
+    ByteArrayBuilder out = new ByteArrayBuilder(1024);
     try {
-      json = PRINTER.print(message);
-    } catch (InvalidProtocolBufferException e) {
-      // Only messages holding Any fields with unknown types fail; OTLP trace messages have none.
-      throw new IllegalArgumentException("cannot encode " + message.getClass().getName(), e);
+      encode(message, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // cannot happen in memory
     }
-    try {
-      JsonNode root = MAPPER.readTree(json);
-      if (base64ToHex(root)) {
-        return MAPPER.writeValueAsString(root);
-      }
-      return json;
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("protobuf printed invalid JSON", e);
-    }
+    return new String(out.toByteArray(), StandardCharsets.UTF_8);
   }
 
-  /** Rewrites hex ids as base64 so that the protobuf JSON parser reads them as bytes. */
-  private static void hexToBase64(JsonNode node, String path, List<String> errors) {
-    if (node instanceof ObjectNode object) {
-      List<Map.Entry<String, JsonNode>> ids = new ArrayList<>();
-      for (Map.Entry<String, JsonNode> field : object.properties()) {
-        String fieldPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
-        if (ID_FIELDS.containsKey(field.getKey()) && field.getValue().isTextual()) {
-          ids.add(field);
-        } else if (field.getValue().isContainerNode()) {
-          hexToBase64(field.getValue(), fieldPath, errors);
-        }
-      }
-      for (Map.Entry<String, JsonNode> id : ids) {
-        String hex = id.getValue().asText();
-        int bytes = ID_FIELDS.get(id.getKey());
-        String fieldPath = path.isEmpty() ? id.getKey() : path + "." + id.getKey();
-        if (hex.isEmpty()) {
-          continue;
-        }
-        if (hex.length() != bytes * 2 || !isHex(hex)) {
-          errors.add(
-              fieldPath
-                  + ": invalid id '"
-                  + abbreviate(hex)
-                  + "': expected "
-                  + bytes * 2
-                  + " hex characters");
-          continue;
-        }
-        object.put(id.getKey(), Base64.getEncoder().encodeToString(HEX.parseHex(hex)));
-      }
-    } else if (node instanceof ArrayNode array) {
-      for (int i = 0; i < array.size(); i++) {
-        hexToBase64(array.get(i), path + "[" + i + "]", errors);
-      }
+  private static void write(OtlpJsonWriter w, MessageOrBuilder message) throws IOException {
+    MessageOrBuilder m =
+        message instanceof Message.Builder builder ? builder.buildPartial() : message;
+    if (m instanceof ExportTraceServiceRequest r) {
+      w.request(r);
+    } else if (m instanceof ExportTraceServiceResponse r) {
+      w.response(r);
+    } else if (m instanceof ExportTracePartialSuccess p) {
+      w.partialSuccess(p);
+    } else if (m instanceof TracesData d) {
+      w.tracesData(d);
+    } else if (m instanceof ResourceSpans rs) {
+      w.resourceSpans(rs);
+    } else if (m instanceof ScopeSpans ss) {
+      w.scopeSpans(ss);
+    } else if (m instanceof Span s) {
+      w.span(s);
+    } else if (m instanceof Span.Event e) {
+      w.event(e);
+    } else if (m instanceof Span.Link l) {
+      w.link(l);
+    } else if (m instanceof Status s) {
+      w.status(s);
+    } else if (m instanceof Resource r) {
+      w.resource(r);
+    } else if (m instanceof EntityRef e) {
+      w.entityRef(e);
+    } else if (m instanceof InstrumentationScope s) {
+      w.scope(s);
+    } else if (m instanceof KeyValue kv) {
+      w.keyValue(kv);
+    } else if (m instanceof AnyValue v) {
+      w.anyValue(v);
+    } else if (m instanceof ArrayValue a) {
+      w.arrayValue(a);
+    } else if (m instanceof KeyValueList l) {
+      w.keyValueList(l);
+    } else {
+      throw new IllegalArgumentException(
+          "OTLP/JSON encoding supports OTLP trace messages, not " + m.getClass().getName());
     }
-  }
-
-  /** Rewrites base64 ids as hex; returns whether anything changed. */
-  private static boolean base64ToHex(JsonNode node) {
-    boolean changed = false;
-    if (node instanceof ObjectNode object) {
-      List<String> ids = new ArrayList<>();
-      for (Map.Entry<String, JsonNode> field : object.properties()) {
-        if (ID_FIELDS.containsKey(field.getKey()) && field.getValue().isTextual()) {
-          ids.add(field.getKey());
-        } else if (field.getValue().isContainerNode()) {
-          changed |= base64ToHex(field.getValue());
-        }
-      }
-      for (String key : ids) {
-        object.put(key, HEX.formatHex(Base64.getDecoder().decode(object.get(key).asText())));
-        changed = true;
-      }
-    } else if (node instanceof ArrayNode array) {
-      for (JsonNode element : array) {
-        changed |= base64ToHex(element);
-      }
-    }
-    return changed;
-  }
-
-  private static boolean isHex(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (Character.digit(s.charAt(i), 16) < 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 40 ? s : s.substring(0, 40) + "...";
   }
 }
