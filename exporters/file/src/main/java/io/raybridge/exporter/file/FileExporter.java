@@ -140,17 +140,16 @@ final class FileExporter {
   void export(Traces traces, Duration timeout) {
     synchronized (lock) {
       if (!config.groupBy().enabled()) {
-        write(single, traces.resourceSpans());
+        write(single, encoder.encode(traces));
       } else {
         for (Map.Entry<Path, List<ResourceSpans>> g : group(traces).entrySet()) {
-          write(file(g.getKey()), g.getValue());
+          write(file(g.getKey()), encoder.encode(g.getValue()));
         }
       }
     }
   }
 
-  private void write(OutputFile file, List<ResourceSpans> resourceSpans) {
-    RecordEncoder.Record record = encoder.encode(resourceSpans);
+  private void write(OutputFile file, RecordEncoder.Record record) {
     if (record == null) {
       return;
     }

@@ -1,8 +1,10 @@
 package io.raybridge.exporter.file;
 
+import com.google.protobuf.CodedOutputStream;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.raybridge.exporter.file.FileExporterConfig.Format;
+import io.raybridge.pipeline.Traces;
 import io.raybridge.pipeline.otlp.OtlpJson;
 import io.raybridge.xray.SpanToSegment;
 import io.raybridge.xray.XRaySettings;
@@ -37,6 +39,32 @@ final class RecordEncoder {
     byte[] bytes();
 
     int length();
+  }
+
+  /**
+   * The record for a whole batch; {@code null} when there is nothing to write. The binary formats
+   * write the batch's encoding directly, so spans that arrived encoded are not decoded.
+   */
+  Record encode(Traces traces) {
+    if (format != Format.OTLP_PROTO && format != Format.PROTO) {
+      return encode(traces.resourceSpans());
+    }
+    if (traces.isEmpty()) {
+      return null;
+    }
+    if (buffer.capacity() > RETAINED_BUFFER_BYTES) {
+      buffer = new Buffer(INITIAL_BUFFER_BYTES);
+    }
+    buffer.reset();
+    try {
+      CodedOutputStream out = CodedOutputStream.newInstance(buffer);
+      out.writeUInt32NoTag(traces.serializedSize());
+      traces.writeRequestTo(out);
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // cannot happen in memory
+    }
+    return buffer;
   }
 
   /** The record for {@code resourceSpans}; {@code null} when there is nothing to write. */

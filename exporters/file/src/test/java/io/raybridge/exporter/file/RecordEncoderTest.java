@@ -49,6 +49,19 @@ class RecordEncoderTest {
   }
 
   @Test
+  void aBatchHeldAsReceivedBytesIsWrittenAsThoseBytes() throws Exception {
+    Traces decoded = TraceGenerator.seeded(8).traces(3).spansPerTrace(4).generate();
+    byte[] request = decoded.toRequest().toByteArray();
+    Traces received = Traces.fromEncodedRequest(request);
+
+    byte[] record = copy(new RecordEncoder(Format.OTLP_PROTO).encode(received));
+
+    byte[] expected = copy(new RecordEncoder(Format.OTLP_PROTO).encode(decoded.resourceSpans()));
+    assertThat(record).isEqualTo(expected);
+    assertThat(new RecordEncoder(Format.OTLP_PROTO).encode(Traces.empty())).isNull();
+  }
+
+  @Test
   void aProtobufRecordIsLengthDelimited() throws Exception {
     Traces t = TraceGenerator.seeded(4).traces(2).spansPerTrace(2).generate();
 
