@@ -24,13 +24,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -47,9 +50,14 @@ import org.HdrHistogram.Recorder;
  * <p>Modes: a fixed rate for {@code --warmup} then {@code --duration}; or {@code --ramp}: from
  * {@code --ramp-start} items/s, multiplied by {@code --ramp-factor} every {@code --ramp-step},
  * until a step sees a refused or failed request, no answer at all, a p99 above {@code
- * --ramp-max-p99}, or the sender falling more than a second behind its schedule. {@code
- * --max-items} bounds the count. Prints {@code MEASURING} when the measured phase starts, {@code
- * STEP <rate>} when a ramp step starts, and one {@code RESULT {json}} line at the end.
+ * --ramp-max-p99}, or the sender falling more than a second behind its schedule; or {@code --phases
+ * RATE:DURATION,RATE:DURATION,...}: {@code --rate} for {@code --warmup}, then each phase's rate for
+ * its duration (the measured window is the phases, {@code --duration} is ignored), with per-second
+ * counts of sent, accepted and refused items and the latency of the requests due in each second.
+ * {@code --max-items} bounds the count. {@code --count-bodies} adds how often each pool body was
+ * accepted. Prints {@code MEASURING} when the measured phase starts, {@code STEP <rate>} when a
+ * ramp step starts, {@code PHASE <rate>} when a phase starts, and one {@code RESULT {json}} line at
+ * the end.
  */
 public final class LoadGenerator {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,33 +73,106 @@ public final class LoadGenerator {
   private final Semaphore permits;
   private final int inFlight;
 
-  private LoadGenerator(int inFlight) {
+  /** Times each pool body was accepted whole. */
+  private final AtomicLongArray acceptedPerBody;
+
+  private final AtomicLong partiallyRejectedRequests = new AtomicLong();
+
+  /** Items answered with an error, by status ({@code UNAVAILABLE}, {@code HTTP 503}, ...). */
+  private final Map<String, AtomicLong> errorItems = new ConcurrentHashMap<>();
+
+  /** The first description seen for each status. */
+  private final Map<String, String> errorTexts = new ConcurrentHashMap<>();
+
+  /** Per-second statistics of the measured window in phased mode, by due time; else null. */
+  private volatile Second[] seconds;
+
+  private volatile long measureStartNanos;
+
+  private LoadGenerator(int inFlight, int bodies) {
     this.inFlight = inFlight;
     this.permits = new Semaphore(inFlight);
+    this.acceptedPerBody = new AtomicLongArray(bodies);
+  }
+
+  /** One second of the measured window: what was due in it and how it was answered. */
+  private static final class Second {
+    final AtomicLong sent = new AtomicLong();
+    final AtomicLong requests = new AtomicLong();
+    final AtomicLong answered = new AtomicLong();
+    final AtomicLong ok = new AtomicLong();
+    final AtomicLong refused = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+    final ConcurrentHistogram latency = new ConcurrentHistogram(3);
   }
 
   /** Sends one body; calls back {@link #done} when answered. */
   private interface Sender extends AutoCloseable {
-    void send(byte[] body, int items, long dueNanos, boolean measured);
+    void send(int body, byte[] bytes, int items, long dueNanos, boolean measured);
 
     @Override
     void close();
   }
 
-  private void done(int items, long dueNanos, boolean measured, Outcome outcome, String error) {
+  private void done(
+      int body,
+      int items,
+      int rejected,
+      long dueNanos,
+      boolean measured,
+      Outcome outcome,
+      String status,
+      String error) {
     long micros = (System.nanoTime() - dueNanos) / 1000;
     switch (outcome) {
-      case OK -> okItems.addAndGet(items);
+      case OK -> {
+        okItems.addAndGet(items - rejected);
+        refusedItems.addAndGet(rejected);
+        if (rejected == 0) {
+          acceptedPerBody.incrementAndGet(body);
+        } else {
+          partiallyRejectedRequests.incrementAndGet();
+        }
+      }
       case REFUSED -> refusedItems.addAndGet(items);
       case FAILED -> failedItems.addAndGet(items);
     }
-    if (error != null && firstError.compareAndSet(0, 1)) {
+    if (status != null) {
+      errorItems
+          .computeIfAbsent(status, k -> new AtomicLong())
+          .addAndGet(outcome == Outcome.OK ? rejected : items);
+      errorTexts.putIfAbsent(status, error == null ? status : error);
+    }
+    if (error != null && outcome != Outcome.OK && firstError.compareAndSet(0, 1)) {
       firstErrorText = error;
     }
     if (measured) {
       latency.recordValue(Math.max(0, micros));
+      Second sec = second(dueNanos);
+      if (sec != null) {
+        sec.answered.incrementAndGet();
+        sec.latency.recordValue(Math.max(0, micros));
+        switch (outcome) {
+          case OK -> {
+            sec.ok.addAndGet(items - rejected);
+            sec.refused.addAndGet(rejected);
+          }
+          case REFUSED -> sec.refused.addAndGet(items);
+          case FAILED -> sec.failed.addAndGet(items);
+        }
+      }
     }
     permits.release();
+  }
+
+  /** The measured second a request due at {@code dueNanos} belongs to, or null. */
+  private Second second(long dueNanos) {
+    Second[] all = seconds;
+    if (all == null || dueNanos < measureStartNanos) {
+      return null;
+    }
+    long k = (dueNanos - measureStartNanos) / 1_000_000_000L;
+    return k < all.length ? all[(int) k] : null;
   }
 
   private enum Outcome {
@@ -109,11 +190,11 @@ public final class LoadGenerator {
     awaitReady(channel);
     return new Sender() {
       @Override
-      public void send(byte[] body, int items, long due, boolean measured) {
+      public void send(int body, byte[] bytes, int items, long due, boolean measured) {
         ClientCalls.asyncUnaryCall(
             channel.newCall(
                 RawOtlp.EXPORT, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS)),
-            body,
+            bytes,
             new StreamObserver<byte[]>() {
               private int rejected;
 
@@ -139,20 +220,27 @@ public final class LoadGenerator {
                     s.getCode() == Status.Code.UNAVAILABLE
                         || s.getCode() == Status.Code.RESOURCE_EXHAUSTED;
                 done(
+                    body,
                     items,
+                    0,
                     due,
                     measured,
                     retryable ? Outcome.REFUSED : Outcome.FAILED,
+                    s.getCode().name(),
                     s.getCode() + " " + s.getDescription());
               }
 
               @Override
               public void onCompleted() {
-                if (rejected > 0) {
-                  refusedItems.addAndGet(rejected);
-                  okItems.addAndGet(-rejected);
-                }
-                done(items, due, measured, Outcome.OK, null);
+                done(
+                    body,
+                    items,
+                    Math.min(rejected, items),
+                    due,
+                    measured,
+                    Outcome.OK,
+                    rejected > 0 ? "partial_success" : null,
+                    rejected > 0 ? "partial success: " + rejected + " spans rejected" : null);
               }
             });
       }
@@ -194,29 +282,40 @@ public final class LoadGenerator {
                 + "/v1/traces");
     return new Sender() {
       @Override
-      public void send(byte[] body, int items, long due, boolean measured) {
+      public void send(int body, byte[] bytes, int items, long due, boolean measured) {
         HttpRequest request =
             HttpRequest.newBuilder(uri)
                 .header("Content-Type", "application/x-protobuf")
                 .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
                 .build();
         client
             .sendAsync(request, HttpResponse.BodyHandlers.discarding())
             .whenComplete(
                 (response, error) -> {
                   if (error != null) {
-                    done(items, due, measured, Outcome.FAILED, error.toString());
+                    done(
+                        body,
+                        items,
+                        0,
+                        due,
+                        measured,
+                        Outcome.FAILED,
+                        error.getClass().getSimpleName(),
+                        error.toString());
                   } else if (response.statusCode() == 200) {
-                    done(items, due, measured, Outcome.OK, null);
+                    done(body, items, 0, due, measured, Outcome.OK, null, null);
                   } else {
                     int code = response.statusCode();
                     boolean retryable = code == 429 || code == 502 || code == 503 || code == 504;
                     done(
+                        body,
                         items,
+                        0,
                         due,
                         measured,
                         retryable ? Outcome.REFUSED : Outcome.FAILED,
+                        "HTTP " + code,
                         "HTTP " + code);
                   }
                 });
@@ -234,13 +333,21 @@ public final class LoadGenerator {
     channel.connect(target);
     return new Sender() {
       @Override
-      public void send(byte[] body, int items, long due, boolean measured) {
+      public void send(int body, byte[] bytes, int items, long due, boolean measured) {
         try {
-          channel.write(ByteBuffer.wrap(body));
+          channel.write(ByteBuffer.wrap(bytes));
           // There is no answer over UDP: the "latency" recorded is the sender's own lag.
-          done(items, due, measured, Outcome.OK, null);
+          done(body, items, 0, due, measured, Outcome.OK, null, null);
         } catch (IOException e) {
-          done(items, due, measured, Outcome.FAILED, e.toString());
+          done(
+              body,
+              items,
+              0,
+              due,
+              measured,
+              Outcome.FAILED,
+              e.getClass().getSimpleName(),
+              e.toString());
         }
       }
 
@@ -282,7 +389,7 @@ public final class LoadGenerator {
     InetSocketAddress target = loopback(o.get("target", "127.0.0.1:4317"));
     Payloads pool =
         Payloads.build(o.get("dataset", "D1"), o.getLong("seed", 42), o.getInt("pool", 200));
-    LoadGenerator g = new LoadGenerator(o.getInt("in-flight", 256));
+    LoadGenerator g = new LoadGenerator(o.getInt("in-flight", 256), pool.bodies().size());
     try (Sender sender =
         switch (protocol) {
           case "grpc" -> g.grpc(target);
@@ -302,7 +409,11 @@ public final class LoadGenerator {
     long stepNanos = o.getDuration("ramp-step", Duration.ofSeconds(10)).toNanos();
     long maxP99Micros = o.getDuration("ramp-max-p99", Duration.ofSeconds(1)).toNanos() / 1000;
     long warmupNanos = o.getDuration("warmup", Duration.ofSeconds(30)).toNanos();
-    long durationNanos = o.getDuration("duration", Duration.ofSeconds(60)).toNanos();
+    List<Phase> phases = ramp ? List.of() : Phase.parse(o.get("phases", ""));
+    long durationNanos =
+        phases.isEmpty()
+            ? o.getDuration("duration", Duration.ofSeconds(60)).toNanos()
+            : phases.stream().mapToLong(Phase::nanos).sum();
     long maxItems = o.getLong("max-items", 0);
 
     List<byte[]> bodies = pool.bodies();
@@ -310,6 +421,16 @@ public final class LoadGenerator {
     long start = System.nanoTime() + 10_000_000L;
     long measureStart = start + warmupNanos;
     long end = measureStart + durationNanos;
+    measureStartNanos = measureStart;
+    if (!phases.isEmpty()) {
+      Second[] all = new Second[(int) ((durationNanos + 999_999_999L) / 1_000_000_000L)];
+      for (int k = 0; k < all.length; k++) {
+        all[k] = new Second();
+      }
+      seconds = all;
+    }
+    int phase = -1;
+    long phaseEnd = Long.MAX_VALUE;
     double offset = 0;
     int i = 0;
     boolean measuring = false;
@@ -338,6 +459,19 @@ public final class LoadGenerator {
         if (ramp) {
           System.out.println("STEP " + Math.round(rate));
         }
+        if (!phases.isEmpty()) {
+          phase = 0;
+          rate = phases.get(0).rate();
+          phaseEnd = measureStart + phases.get(0).nanos();
+          System.out.println("PHASE " + Math.round(rate));
+        }
+        System.out.flush();
+      }
+      if (phase >= 0 && due >= phaseEnd && phase + 1 < phases.size()) {
+        phase++;
+        rate = phases.get(phase).rate();
+        phaseEnd += phases.get(phase).nanos();
+        System.out.println("PHASE " + Math.round(rate));
         System.out.flush();
       }
       if (ramp && measuring && due >= stepEnd) {
@@ -380,7 +514,12 @@ public final class LoadGenerator {
       int k = i++ % bodies.size();
       sentRequests.incrementAndGet();
       sentItems.addAndGet(items[k]);
-      sender.send(bodies.get(k), items[k], due, measuring);
+      Second sec = measuring ? second(due) : null;
+      if (sec != null) {
+        sec.sent.addAndGet(items[k]);
+        sec.requests.incrementAndGet();
+      }
+      sender.send(k, bodies.get(k), items[k], due, measuring);
       offset += items[k] * 1e9 / rate;
     }
     long measuredNanos = Math.max(1, System.nanoTime() - Math.max(measureStart, start));
@@ -406,6 +545,19 @@ public final class LoadGenerator {
     r.put("failed", failedItems.get());
     r.put("unanswered", drained ? 0 : inFlight - permits.availablePermits());
     r.put("first_error", firstErrorText);
+    Map<String, Object> statuses = new LinkedHashMap<>();
+    errorItems.forEach(
+        (status, n) ->
+            statuses.put(status, Map.of("items", n.get(), "first", errorTexts.get(status))));
+    r.put("errors_by_status", statuses);
+    r.put("partially_rejected_requests", partiallyRejectedRequests.get());
+    if (o.flag("count-bodies")) {
+      long[] perBody = new long[acceptedPerBody.length()];
+      for (int b = 0; b < perBody.length; b++) {
+        perBody[b] = acceptedPerBody.get(b);
+      }
+      r.put("accepted_per_body", perBody);
+    }
     long measured = sentItems.get() - measuredItems0;
     r.put("measured_sent", measured);
     r.put("measured_seconds", measuredNanos / 1e9);
@@ -423,6 +575,48 @@ public final class LoadGenerator {
       r.put("steps", steps);
       r.put("saturation_rate", Math.round(saturation));
     }
+    if (!phases.isEmpty()) {
+      List<Map<String, Object>> phaseList = new ArrayList<>();
+      for (Phase p : phases) {
+        phaseList.add(Map.of("rate", Math.round(p.rate()), "seconds", p.nanos() / 1e9));
+      }
+      r.put("phases", phaseList);
+      List<Map<String, Object>> perSecond = new ArrayList<>();
+      for (Second sec : seconds) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("sent", sec.sent.get());
+        m.put("requests", sec.requests.get());
+        m.put("answered", sec.answered.get());
+        m.put("ok", sec.ok.get());
+        m.put("refused", sec.refused.get());
+        m.put("failed", sec.failed.get());
+        m.put("p99_ms", sec.latency.getValueAtPercentile(99) / 1000.0);
+        m.put("max_ms", sec.latency.getMaxValue() / 1000.0);
+        perSecond.add(m);
+      }
+      r.put("per_second", perSecond);
+    }
     return r;
+  }
+
+  /** One phase of {@code --phases}: a rate for a duration. */
+  record Phase(double rate, long nanos) {
+    static List<Phase> parse(String text) {
+      List<Phase> out = new ArrayList<>();
+      for (String part : text.split(",")) {
+        if (part.isBlank()) {
+          continue;
+        }
+        int colon = part.indexOf(':');
+        if (colon < 0) {
+          throw new IllegalArgumentException("a phase is RATE:DURATION, was " + part);
+        }
+        out.add(
+            new Phase(
+                Double.parseDouble(part.substring(0, colon).trim()),
+                Options.duration(part.substring(colon + 1)).toNanos()));
+      }
+      return out;
+    }
   }
 }

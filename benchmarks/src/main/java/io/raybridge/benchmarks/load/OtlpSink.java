@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A mock OTLP/gRPC backend that is cheaper than the collector it measures: it walks each request's
@@ -38,7 +39,21 @@ public final class OtlpSink implements AutoCloseable {
   private static final int SPANS = (2 << 3) | 2;
   private static final int MAX_PROBLEMS = 10;
 
-  private record Expected(ByteString traceId, String name, int encodedLength) {}
+  private static final int SPAN_ID = (2 << 3) | 2;
+
+  /** What was sent under one span id; {@code index} numbers the distinct ids of the pool. */
+  private record Expected(ByteString traceId, String name, int encodedLength, int index) {}
+
+  /**
+   * Span by span delivery, against how often the sender says each request body was accepted.
+   *
+   * @param expected spans that must arrive (each body's spans times the times it was accepted)
+   * @param received spans counted
+   * @param missing spans that arrived fewer times than they were accepted (lost)
+   * @param extra spans that arrived more often than they were accepted (duplicates), plus spans the
+   *     pool does not hold
+   */
+  public record Delivery(long expected, long received, long missing, long extra) {}
 
   /**
    * What the sink has seen.
@@ -53,6 +68,14 @@ public final class OtlpSink implements AutoCloseable {
       long requests, long spans, long checked, long mismatches, List<String> problems) {}
 
   private final Map<Long, Expected> expected;
+
+  /** Per distinct span id of the pool, the ids' indexes body by body; null unless counting. */
+  private final int[][] bodySpans;
+
+  /** Arrivals per distinct span id; null unless counting. */
+  private final AtomicLongArray arrivals;
+
+  private final AtomicLong unknownArrivals = new AtomicLong();
   private final int sampleEvery;
   private final boolean allowAdditions;
   private final Server server;
@@ -62,9 +85,16 @@ public final class OtlpSink implements AutoCloseable {
   private final AtomicLong mismatches = new AtomicLong();
   private final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
 
-  private OtlpSink(Map<Long, Expected> expected, int sampleEvery, boolean allowAdditions, int port)
+  private OtlpSink(
+      Map<Long, Expected> expected,
+      int[][] bodySpans,
+      int sampleEvery,
+      boolean allowAdditions,
+      int port)
       throws IOException {
     this.expected = expected;
+    this.bodySpans = bodySpans;
+    this.arrivals = bodySpans == null ? null : new AtomicLongArray(expected.size());
     this.allowAdditions = allowAdditions;
     this.sampleEvery = Math.max(1, sampleEvery);
     ServerServiceDefinition service =
@@ -112,7 +142,52 @@ public final class OtlpSink implements AutoCloseable {
   public static OtlpSink start(int port, Payloads sent, int sampleEvery, boolean allowAdditions)
       throws IOException {
     return new OtlpSink(
-        sent == null ? null : expectations(sent), sampleEvery, allowAdditions, port);
+        sent == null ? null : expectations(sent), null, sampleEvery, allowAdditions, port);
+  }
+
+  /**
+   * Starts a sink on loopback that also counts the arrivals of every span id of the pool, so that
+   * {@link #delivery} can tell lost spans from duplicates even when both occur.
+   */
+  public static OtlpSink startCountingEach(int port, Payloads sent, int sampleEvery)
+      throws IOException {
+    Map<Long, Expected> map = expectations(sent);
+    int[][] bodySpans = new int[sent.bodies().size()][];
+    for (int b = 0; b < bodySpans.length; b++) {
+      List<Span> spans = spansOf(sent.bodies().get(b));
+      bodySpans[b] = new int[spans.size()];
+      for (int i = 0; i < spans.size(); i++) {
+        bodySpans[b][i] = map.get(idOf(spans.get(i).getSpanId())).index();
+      }
+    }
+    return new OtlpSink(map, bodySpans, sampleEvery, false, port);
+  }
+
+  /**
+   * Compares the arrivals of each span id with how often it was accepted: {@code
+   * acceptedPerBody[b]} is the number of times the pool's body {@code b} was accepted. Only for a
+   * sink started with {@link #startCountingEach}.
+   */
+  public Delivery delivery(long[] acceptedPerBody) {
+    if (arrivals == null || acceptedPerBody.length != bodySpans.length) {
+      throw new IllegalStateException("not counting each span, or another pool");
+    }
+    long[] due = new long[arrivals.length()];
+    long expectedTotal = 0;
+    for (int b = 0; b < bodySpans.length; b++) {
+      for (int index : bodySpans[b]) {
+        due[index] += acceptedPerBody[b];
+        expectedTotal += acceptedPerBody[b];
+      }
+    }
+    long missing = 0;
+    long extra = unknownArrivals.get();
+    for (int i = 0; i < due.length; i++) {
+      long got = arrivals.get(i);
+      missing += Math.max(0, due[i] - got);
+      extra += Math.max(0, got - due[i]);
+    }
+    return new Delivery(expectedTotal, spans.get(), missing, extra);
   }
 
   /** The port the sink listens on. */
@@ -147,21 +222,27 @@ public final class OtlpSink implements AutoCloseable {
     }
     Map<Long, Expected> map = new HashMap<>();
     for (byte[] body : sent.bodies()) {
-      try {
-        for (ResourceSpans rs : ExportTraceServiceRequest.parseFrom(body).getResourceSpansList()) {
-          for (ScopeSpans ss : rs.getScopeSpansList()) {
-            for (Span s : ss.getSpansList()) {
-              map.put(
-                  idOf(s.getSpanId()),
-                  new Expected(s.getTraceId(), s.getName(), s.getSerializedSize()));
-            }
-          }
-        }
-      } catch (InvalidProtocolBufferException e) {
-        throw new IllegalStateException("the dataset does not decode", e);
+      for (Span s : spansOf(body)) {
+        map.computeIfAbsent(
+            idOf(s.getSpanId()),
+            id -> new Expected(s.getTraceId(), s.getName(), s.getSerializedSize(), map.size()));
       }
     }
     return map;
+  }
+
+  private static List<Span> spansOf(byte[] body) {
+    List<Span> out = new ArrayList<>();
+    try {
+      for (ResourceSpans rs : ExportTraceServiceRequest.parseFrom(body).getResourceSpansList()) {
+        for (ScopeSpans ss : rs.getScopeSpansList()) {
+          out.addAll(ss.getSpansList());
+        }
+      }
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("the dataset does not decode", e);
+    }
+    return out;
   }
 
   private static long idOf(ByteString spanId) {
@@ -211,7 +292,12 @@ public final class OtlpSink implements AutoCloseable {
         int length = in.readRawVarint32();
         n++;
         if (expected != null && position[0]++ % sampleEvery == 0) {
-          check(in.readRawBytes(length));
+          arrived(check(in.readRawBytes(length)));
+        } else if (arrivals != null) {
+          int limit = in.pushLimit(length);
+          arrived(spanId(in));
+          in.skipRawBytes(in.getBytesUntilLimit());
+          in.popLimit(limit);
         } else {
           in.skipRawBytes(length);
         }
@@ -222,7 +308,36 @@ public final class OtlpSink implements AutoCloseable {
     return n;
   }
 
-  private void check(byte[] encoded) throws InvalidProtocolBufferException {
+  /** Reads up to a span's id (8 bytes, as {@link #idOf} reads them); null when there is none. */
+  private static Long spanId(CodedInputStream in) throws IOException {
+    int tag;
+    while ((tag = in.readTag()) != 0) {
+      if (tag == SPAN_ID) {
+        int length = in.readRawVarint32();
+        if (length != 8) {
+          return (long) ByteString.copyFrom(in.readRawBytes(length)).hashCode();
+        }
+        return Long.reverseBytes(in.readRawLittleEndian64());
+      }
+      in.skipField(tag);
+    }
+    return null;
+  }
+
+  private void arrived(Long spanId) {
+    if (arrivals == null) {
+      return;
+    }
+    Expected e = spanId == null ? null : expected.get(spanId);
+    if (e == null) {
+      unknownArrivals.incrementAndGet();
+    } else {
+      arrivals.incrementAndGet(e.index());
+    }
+  }
+
+  /** Checks one span against what was sent; returns its id. */
+  private long check(byte[] encoded) throws InvalidProtocolBufferException {
     checked.incrementAndGet();
     Span span = Span.parseFrom(encoded);
     Expected e = expected.get(idOf(span.getSpanId()));
@@ -249,6 +364,7 @@ public final class OtlpSink implements AutoCloseable {
       mismatches.incrementAndGet();
       problem(problem);
     }
+    return idOf(span.getSpanId());
   }
 
   private void problem(String text) {

@@ -47,12 +47,32 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * Other options: {@code --jar} (the distribution jar), {@code --out} (result directory), {@code
- * --jvm-flags "..."} (the collector's JVM flags), {@code --protocol grpc|http}, {@code --seed}.
+ * --jvm-flags "..."} (the collector's JVM flags), {@code --protocol grpc|http}, {@code --seed},
+ * {@code --saturation N} (W10's overload sends at twice this rate), {@code --variants a,b} (run
+ * only these of the workload's variants).
  */
 public final class Runner {
   /** The distribution launcher's defaults (bin/raybridge), so the shipped setup is measured. */
   static final String DEFAULT_JVM_FLAGS =
-      "-XX:+UseSerialGC -Xms32m -Xmx256m -XX:+ExitOnOutOfMemoryError";
+      "-XX:+UseSerialGC -Xms32m -Xmx256m -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m"
+          + " -XX:MaxDirectMemorySize=64m -XX:+ExitOnOutOfMemoryError";
+
+  /** The launcher's glibc setting (bin/raybridge exports it unless already set). */
+  static final String DEFAULT_MALLOC_ARENA_MAX = "2";
+
+  /** W10's saturation rate (spans/s) when {@code --saturation} is not given; pass W2's result. */
+  static final double DEFAULT_SATURATION = 60_000;
+
+  /** W10's {@code memory_limiter} limit, and the RSS allowed above it. */
+  static final int MEMORY_LIMIT_MIB = 64;
+
+  static final int RSS_ALLOWANCE_MIB = 32;
+
+  /** W10 overload: a second after the load drop counts as recovered below this p99. */
+  static final double RECOVERY_P99_MS = 100;
+
+  /** W10: how long to wait, once the load has stopped, for everything accepted to arrive. */
+  static final Duration DELIVERY_WAIT = Duration.ofSeconds(60);
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -72,6 +92,8 @@ public final class Runner {
    * @param jvmFlags the collector's JVM flags
    * @param protocol the OTLP protocol the generator uses (grpc or http)
    * @param seed the dataset seed
+   * @param saturation W10: the saturation rate (W2's result); the overload sends twice this rate
+   * @param variants the workload's variants to run; empty for all of them
    */
   record Settings(
       Workload workload,
@@ -84,7 +106,23 @@ public final class Runner {
       Path out,
       List<String> jvmFlags,
       String protocol,
-      long seed) {
+      long seed,
+      double saturation,
+      List<String> variants) {
+
+    /** The variants this invocation runs, in the workload's order. */
+    List<String> variantsToRun() {
+      if (variants.isEmpty()) {
+        return workload.variants();
+      }
+      for (String v : variants) {
+        if (!workload.variants().contains(v)) {
+          throw new IllegalArgumentException(
+              workload.id() + " has no variant " + v + " (" + workload.variants() + ")");
+        }
+      }
+      return workload.variants().stream().filter(variants::contains).toList();
+    }
 
     static Settings parse(String[] args) {
       Options o = Options.parse(args);
@@ -104,7 +142,11 @@ public final class Runner {
           Paths.get(o.get("out", "benchmarks/target/results")),
           List.of(o.get("jvm-flags", DEFAULT_JVM_FLAGS).trim().split("\\s+")),
           o.get("protocol", w.protocol()),
-          o.getLong("seed", 42));
+          o.getLong("seed", 42),
+          o.getDouble("saturation", DEFAULT_SATURATION),
+          o.get("variants", "").isBlank()
+              ? List.of()
+              : List.of(o.get("variants", "").trim().split("\\s*,\\s*")));
     }
   }
 
@@ -132,14 +174,16 @@ public final class Runner {
     Files.createDirectories(s.out());
     List<Map<String, Object>> runs = new ArrayList<>();
     boolean verified = true;
+    List<String> variants = s.variantsToRun();
     for (int i = 0; i < s.runs(); i++) {
       Map<String, Object> run = new LinkedHashMap<>();
-      for (String variant : w.variants()) {
+      for (String variant : variants) {
         Map<String, Object> v = runVariant(s, variant, i);
         run.put(variant, v);
         verified &= Boolean.TRUE.equals(v.get("verified"));
       }
       run.put(w.metric(), metric(w, run));
+      overloadSummary(run);
       runs.add(run);
       System.out.printf("%s run %d: %s = %s%n", w.id(), i + 1, w.metric(), run.get(w.metric()));
     }
@@ -161,6 +205,14 @@ public final class Runner {
     doc.put("runs", runs);
     double median = median(runs, w.metric());
     doc.put("median_" + w.metric(), median);
+    if (variants.contains("overload")) {
+      doc.put("saturation", s.saturation());
+    }
+    for (String key : OVERLOAD_SUMMARY) {
+      if (runs.stream().anyMatch(r -> r.containsKey(key))) {
+        doc.put("median_" + key, median(runs, key));
+      }
+    }
     doc.put("target", w.target());
     doc.put("anchor", w.anchor());
     doc.put("ratio_to_anchor", Double.isNaN(w.anchorValue()) ? null : median / w.anchorValue());
@@ -185,7 +237,7 @@ public final class Runner {
     String ratio =
         Double.isNaN(w.anchorValue()) ? "—" : String.format("%.2f×", median / w.anchorValue());
     return String.format(
-        "| %s | %s | %s | %.2f %s (%s; %s) | %s | %s, %s, %s, `%s` |",
+        "| %s | %s | %s | %.2f %s (%s; %s)%s | %s | %s, %s, %s, `%s` |",
         w.id(),
         w.target(),
         w.anchor(),
@@ -193,11 +245,93 @@ public final class Runner {
         w.unit(),
         w.metric(),
         s.smoke() ? "smoke mode, machine under load" : "median of " + s.runs(),
+        overloadCell(doc),
         ratio,
         doc.get("date").toString().substring(0, 10),
         doc.get("commit"),
         doc.get("jvm"),
         doc.get("collector_jvm_flags"));
+  }
+
+  /** W10's second-half figures, lifted from its variants to the run (medians go to the doc). */
+  private static final List<String> OVERLOAD_SUMMARY =
+      List.of(
+          "delivered_seconds_after_sink_start",
+          "returns_lost",
+          "returns_duplicated",
+          "recovery_seconds",
+          "overload_rss_max_mib",
+          "overload_lost",
+          "overload_duplicated");
+
+  private static void overloadSummary(Map<String, Object> run) {
+    Map<String, Object> returns = variant(run, "backend_returns");
+    if (returns != null) {
+      run.put(
+          "delivered_seconds_after_sink_start", returns.get("delivered_seconds_after_sink_start"));
+      run.put("returns_lost", returns.get("dropped"));
+      run.put("returns_duplicated", returns.get("duplicated"));
+    }
+    Map<String, Object> overload = variant(run, "overload");
+    if (overload != null) {
+      run.put("recovery_seconds", overload.get("recovery_seconds"));
+      run.put("overload_rss_max_mib", overload.get("rss_max_mib"));
+      run.put("overload_lost", overload.get("dropped"));
+      run.put("overload_duplicated", overload.get("duplicated"));
+    }
+  }
+
+  /** The extra text of W10's measured cell: the backend's return and the overload. */
+  @SuppressWarnings("unchecked")
+  private static String overloadCell(Map<String, Object> doc) {
+    List<Map<String, Object>> runs = (List<Map<String, Object>>) doc.get("runs");
+    StringBuilder out = new StringBuilder();
+    Map<String, Object> returns = variant(runs.get(0), "backend_returns");
+    if (returns != null) {
+      out.append(
+          String.format(
+              "; backend returns: %s accepted, %s refused%s, %s received, %s lost, %s duplicated,"
+                  + " all accepted delivered %s after the sink started",
+              returns.get("accepted"),
+              returns.get("refused"),
+              statuses(returns),
+              returns.get("received"),
+              returns.get("dropped"),
+              returns.get("duplicated"),
+              seconds(doc.get("median_delivered_seconds_after_sink_start"), "never")));
+    }
+    Map<String, Object> overload = variant(runs.get(0), "overload");
+    if (overload != null) {
+      out.append(
+          String.format(
+              "; overload at %.0f spans/s: recovery %s (no refusals, p99 ≤ %.0f ms), RSS max %s"
+                  + " (limit + %d = %d MiB), %s accepted, %s refused%s, %s lost, %s duplicated",
+              overload.get("overload_rate"),
+              seconds(doc.get("median_recovery_seconds"), "not within the run"),
+              RECOVERY_P99_MS,
+              String.format("%.1f MiB", (Double) doc.get("median_overload_rss_max_mib")),
+              RSS_ALLOWANCE_MIB,
+              MEMORY_LIMIT_MIB + RSS_ALLOWANCE_MIB,
+              overload.get("accepted"),
+              overload.get("refused"),
+              statuses(overload),
+              overload.get("dropped"),
+              overload.get("duplicated")));
+    }
+    return out.toString();
+  }
+
+  private static String seconds(Object value, String otherwise) {
+    return value instanceof Number n && !Double.isNaN(n.doubleValue())
+        ? String.format("%.1f s", n.doubleValue())
+        : otherwise;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String statuses(Map<String, Object> v) {
+    Map<String, Object> gen = (Map<String, Object>) v.get("generator");
+    Map<String, Object> by = gen == null ? null : (Map<String, Object>) gen.get("errors_by_status");
+    return by == null || by.isEmpty() ? "" : " (" + String.join(", ", by.keySet()) + ")";
   }
 
   // ------------------------------------------------------------------------------------------
@@ -218,7 +352,8 @@ public final class Runner {
       String receiverTarget = "127.0.0.1:" + (s.protocol().equals("http") ? httpPort : grpcPort);
       if (variant.equals("baseline")) {
         // Generator straight to the sink, in the same run, for W9's comparison.
-        Map<String, Object> gen = generate(s, pool, "127.0.0.1:" + backend.port(), null, r);
+        Map<String, Object> gen =
+            generate(s, pool, "127.0.0.1:" + backend.port(), null, r, List.of(), null);
         return finish(r, gen, backend, pool);
       }
       Path config = dir.resolve("config.yaml");
@@ -238,10 +373,49 @@ public final class Runner {
           gen = Map.of("sent", 0L, "ok", 0L, "refused", 0L, "failed", 0L);
         } else {
           String target = variant.equals("xray") ? "127.0.0.1:" + udpPort : receiverTarget;
-          gen = generate(s, pool, target, sampler, r);
+          List<String> extra = new ArrayList<>();
+          long dropMillis = s.duration().toMillis() / 2;
+          if (backend.countsEach()) {
+            extra.add("--count-bodies");
+          }
+          if (variant.equals("overload")) {
+            // Twice the saturation rate for the first half, then the workload's rate again.
+            r.put("overload_rate", 2 * s.saturation());
+            r.put("load_drop_after_seconds", dropMillis / 1e3);
+            extra.addAll(
+                List.of(
+                    "--phases",
+                    2 * s.saturation()
+                        + ":"
+                        + dropMillis
+                        + "ms,"
+                        + s.rate()
+                        + ":"
+                        + (s.duration().toMillis() - dropMillis)
+                        + "ms"));
+          }
+          Runnable atHalf = null;
+          if (variant.equals("backend_returns")) {
+            // The backend comes up on the port the exporter has been failing on.
+            r.put("sink_started_after_measured_seconds", dropMillis / 1e3);
+            atHalf = backend::startSink;
+          }
+          gen = generate(s, pool, target, sampler, r, extra, atHalf);
+          if (variant.equals("overload")) {
+            r.putAll(recovery(gen, dropMillis));
+          }
         }
         r.putAll(sampler.summary());
-        drain(backend, gen);
+        if (MEMORY_LIMITED.contains(variant)) {
+          double rss = (Double) r.get("rss_max_mib");
+          r.put("rss_limit_mib", MEMORY_LIMIT_MIB + RSS_ALLOWANCE_MIB);
+          r.put("rss_within_limit", rss <= MEMORY_LIMIT_MIB + RSS_ALLOWANCE_MIB);
+        }
+        if (backend.countsEach()) {
+          awaitDelivery(backend, gen, r);
+        } else {
+          drain(backend, gen);
+        }
         r.put("udp_rcvbuf_errors_machine_wide", udpRcvbufErrors() - udpErrors0);
         r.put("collector_metrics", scrapeMetrics(log));
         // A collector that died (out of memory, say) fails the run whatever else was counted.
@@ -286,6 +460,18 @@ public final class Runner {
     boolean ok =
         backend.mismatches() == 0
             && (!backend.expectsAll() || (received == accepted && accepted == sent));
+    if (backend.countsEach()) {
+      // Refusals are allowed if retryable; every span accepted must arrive, at least once.
+      OtlpSink.Delivery d = backend.delivery(acceptedPerBody(gen));
+      long failed = ((Number) gen.get("failed")).longValue();
+      long unanswered = ((Number) gen.getOrDefault("unanswered", 0)).longValue();
+      r.put("dropped", d.missing());
+      r.put("duplicated", d.extra());
+      r.put("expected_from_whole_requests", d.expected());
+      r.put("errors_by_status", gen.get("errors_by_status"));
+      r.put("refusals_retryable", failed == 0 && unanswered == 0);
+      ok = backend.mismatches() == 0 && d.missing() == 0 && failed == 0 && unanswered == 0;
+    }
     if (backend.expectsSample()) {
       // Sampling at 10 %: nothing invented, about a tenth kept.
       ok = backend.mismatches() == 0 && received <= accepted;
@@ -303,17 +489,26 @@ public final class Runner {
 
   private static Object metric(Workload w, Map<String, Object> run) {
     Map<String, Object> first = variant(run, w.variants().get(0));
+    if (first == null) {
+      return null; // the variant the metric comes from was not run (--variants)
+    }
     switch (w.metric()) {
       case "batching_saving_pct" -> {
+        if (variant(run, "nobatch") == null) {
+          return null;
+        }
         double on = (Double) variant(run, "batch").get("cpu_avg_pct");
         double off = (Double) variant(run, "nobatch").get("cpu_avg_pct");
         return off > 0 ? 100 * (1 - on / off) : null;
       }
       case "added_p99_ms" -> {
+        if (variant(run, "nobatch") == null) {
+          return null;
+        }
         return p99(variant(run, "nobatch")) - p99(variant(run, "baseline"));
       }
       case "spans_per_core" -> {
-        if (w.id().equals("W2")) {
+        if (w.ramp()) {
           @SuppressWarnings("unchecked")
           Map<String, Object> gen = (Map<String, Object>) first.get("generator");
           long saturation = ((Number) gen.get("saturation_rate")).longValue();
@@ -422,12 +617,32 @@ public final class Runner {
               + "service:\n"
               + telemetry
               + pipeline("otlp", "probabilistic_sampler, batch", "otlp");
-      case "backend_down" ->
+      case "tail" ->
+          otlpReceiver
+              + "processors:\n"
+              + "  tail_sampling:\n"
+              + "    decision_wait: 2s\n"
+              + "    num_traces: 200000\n"
+              + "    policies:\n"
+              + "      - name: errors\n"
+              + "        type: status_code\n"
+              + "        status_code: { status_codes: [ERROR] }\n"
+              + "      - name: ten-percent\n"
+              + "        type: probabilistic\n"
+              + "        probabilistic: { sampling_percentage: 10 }\n"
+              + "  batch: {}\n"
+              + otlpExporter
+              + "service:\n"
+              + telemetry
+              + pipeline("otlp", "tail_sampling, batch", "otlp");
+      case "backend_down", "backend_returns", "overload" ->
           otlpReceiver
               + "processors:\n"
               + "  memory_limiter:\n"
               + "    check_interval: 1s\n"
-              + "    limit_mib: 64\n"
+              + "    limit_mib: "
+              + MEMORY_LIMIT_MIB
+              + "\n"
               + "    spike_limit_mib: 16\n"
               + "  batch: {}\n"
               + otlpExporter
@@ -512,6 +727,7 @@ public final class Runner {
     env.put("AWS_SECRET_ACCESS_KEY", FakeXRayApi.DEFAULT_SECRET_ACCESS_KEY);
     env.put("AWS_REGION", FakeXRayApi.DEFAULT_REGION);
     env.put("AWS_EC2_METADATA_DISABLED", "true");
+    env.putIfAbsent("MALLOC_ARENA_MAX", DEFAULT_MALLOC_ARENA_MAX);
     env.remove("AWS_SESSION_TOKEN");
     env.remove("AWS_PROFILE");
     return pb.start();
@@ -577,7 +793,10 @@ public final class Runner {
               .body();
       for (String line : body.split("\n")) {
         if (!line.startsWith("#")
-            && (line.contains("_spans") || line.contains("segments") || line.contains("items"))
+            && (line.contains("_spans")
+                || line.contains("segments")
+                || line.contains("items")
+                || line.contains("datagrams"))
             && out.size() < 60) {
           int space = line.lastIndexOf(' ');
           out.put(line.substring(0, space), line.substring(space + 1));
@@ -593,7 +812,9 @@ public final class Runner {
 
   private static void stop(Process collector) throws InterruptedException {
     collector.destroy(); // SIGTERM: a graceful shutdown that flushes what is batched
-    if (!collector.waitFor(30, TimeUnit.SECONDS)) {
+    // Longer than the collector's own shutdown timeout (30 s), which an exporter that cannot
+    // deliver (W10's dead backend) uses up in full before the process exits by itself.
+    if (!collector.waitFor(45, TimeUnit.SECONDS)) {
       collector.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
   }
@@ -611,8 +832,20 @@ public final class Runner {
   // Load generator process
   // ------------------------------------------------------------------------------------------
 
+  /**
+   * Runs the load generator to the end and returns its result.
+   *
+   * @param extra further generator options
+   * @param atHalf run halfway through the measured window, or null
+   */
   private static Map<String, Object> generate(
-      Settings s, Payloads pool, String target, ProcSampler sampler, Map<String, Object> r)
+      Settings s,
+      Payloads pool,
+      String target,
+      ProcSampler sampler,
+      Map<String, Object> r,
+      List<String> extra,
+      Runnable atHalf)
       throws Exception {
     Workload w = s.workload();
     List<String> cmd = new ArrayList<>();
@@ -649,6 +882,7 @@ public final class Runner {
     } else {
       cmd.addAll(List.of("--rate", Double.toString(s.rate())));
     }
+    cmd.addAll(extra);
     r.put("generator_command", String.join(" ", cmd.subList(5, cmd.size())));
     Process gen = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     CompletableFuture<String> result = new CompletableFuture<>();
@@ -664,6 +898,8 @@ public final class Runner {
                     sampler.start();
                   } else if (line.startsWith("STEP ") && sampler != null) {
                     sampler.mark(Long.parseLong(line.substring(5).trim()));
+                  } else if (line.startsWith("PHASE ") && sampler != null) {
+                    sampler.markPhase(Long.parseLong(line.substring(6).trim()));
                   } else if (line.startsWith("RESULT ")) {
                     result.complete(line.substring(7));
                   }
@@ -679,10 +915,20 @@ public final class Runner {
     reader.start();
     long budget = s.warmup().toMillis() + s.duration().toMillis() + 90_000;
     try {
-      if (sampler != null && !w.ramp()) {
+      if (sampler != null && extra.contains("--phases")) {
+        // Phases: sample until the generator is done, since it may run late after an overload.
+        sampler.awaitStarted(budget);
+      } else if (sampler != null && !w.ramp()) {
         // Sample exactly the measured window: from MEASURING for the duration.
         sampler.awaitStarted(budget);
-        Thread.sleep(s.duration().toMillis());
+        if (atHalf != null) {
+          long half = s.duration().toMillis() / 2;
+          Thread.sleep(half);
+          atHalf.run();
+          Thread.sleep(s.duration().toMillis() - half);
+        } else {
+          Thread.sleep(s.duration().toMillis());
+        }
         sampler.stop();
       }
       String json = result.get(budget, TimeUnit.MILLISECONDS);
@@ -723,24 +969,119 @@ public final class Runner {
     }
   }
 
+  /** The variants run with W10's memory_limiter, whose RSS is held against its limit. */
+  private static final List<String> MEMORY_LIMITED =
+      List.of("backend_down", "backend_returns", "overload");
+
+  /**
+   * Waits, up to {@link #DELIVERY_WAIT} after the load stopped, until every span accepted has
+   * arrived, and records how long that took from the load's end and from the sink's start.
+   */
+  private static void awaitDelivery(Backend backend, Map<String, Object> gen, Map<String, Object> r)
+      throws InterruptedException {
+    backend.startSink(); // in case the run ended before the halfway point
+    long[] perBody = acceptedPerBody(gen);
+    long loadEnd = System.nanoTime();
+    r.put("received_at_load_end", backend.received());
+    long deadline = loadEnd + DELIVERY_WAIT.toNanos();
+    OtlpSink.Delivery d;
+    while ((d = backend.delivery(perBody)).missing() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    long now = System.nanoTime();
+    boolean complete = d.missing() == 0;
+    r.put("delivered_seconds_after_load_end", complete ? (now - loadEnd) / 1e9 : null);
+    if (backend.startedLate()) {
+      r.put(
+          "delivered_seconds_after_sink_start",
+          complete ? (now - backend.sinkStartedNanos()) / 1e9 : null);
+    }
+    r.put("missing_after_wait", d.missing());
+  }
+
+  private static long[] acceptedPerBody(Map<String, Object> gen) {
+    Object list = gen.get("accepted_per_body");
+    if (!(list instanceof List<?> values)) {
+      throw new IllegalStateException("the generator did not count accepted bodies");
+    }
+    return values.stream().mapToLong(v -> ((Number) v).longValue()).toArray();
+  }
+
+  /**
+   * W10 overload: from the generator's per-second counts (by due time), the time from the load's
+   * drop until the first second from which on nothing is refused or fails and every request is
+   * answered, and whose p99 is at most {@link #RECOVERY_P99_MS}.
+   */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> recovery(Map<String, Object> gen, long dropMillis) {
+    List<Map<String, Object>> perSecond =
+        (List<Map<String, Object>>) gen.getOrDefault("per_second", List.of());
+    int first = (int) ((dropMillis + 999) / 1000); // the first whole second after the drop
+    long refusedDuringOverload = 0;
+    for (int k = 0; k < Math.min(first, perSecond.size()); k++) {
+      refusedDuringOverload += num(perSecond.get(k), "refused") + num(perSecond.get(k), "failed");
+    }
+    Integer recovered = null;
+    for (int k = perSecond.size() - 1; k >= first; k--) {
+      Map<String, Object> sec = perSecond.get(k);
+      boolean clean =
+          num(sec, "refused") == 0
+              && num(sec, "failed") == 0
+              && num(sec, "answered") == num(sec, "requests");
+      if (!clean) {
+        break;
+      }
+      if (num(sec, "answered") > 0
+          && ((Number) sec.get("p99_ms")).doubleValue() <= RECOVERY_P99_MS) {
+        recovered = k;
+      }
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("refused_during_overload", refusedDuringOverload);
+    m.put("recovery_p99_threshold_ms", RECOVERY_P99_MS);
+    m.put("recovery_seconds", recovered == null ? null : recovered - dropMillis / 1e3);
+    return m;
+  }
+
+  private static long num(Map<String, Object> m, String key) {
+    return ((Number) m.get(key)).longValue();
+  }
+
   // ------------------------------------------------------------------------------------------
   // Backends
   // ------------------------------------------------------------------------------------------
 
   /** The mock backend of a variant. */
   private static final class Backend implements AutoCloseable {
-    private final OtlpSink sink;
+    private volatile OtlpSink sink;
     private final FakeXRayApi xray;
     private final Path file;
     private final boolean sampled;
     private final int deadPort;
 
+    /** Non-null when each span's arrivals are counted: the pool the sink checks against. */
+    private final Payloads counted;
+
+    private volatile long sinkStartedNanos;
+
     private Backend(OtlpSink sink, FakeXRayApi xray, Path file, boolean sampled, int deadPort) {
+      this(sink, xray, file, sampled, deadPort, null);
+    }
+
+    private Backend(
+        OtlpSink sink,
+        FakeXRayApi xray,
+        Path file,
+        boolean sampled,
+        int deadPort,
+        Payloads counted) {
       this.sink = sink;
       this.xray = xray;
       this.file = file;
       this.sampled = sampled;
       this.deadPort = deadPort;
+      this.counted = counted;
+      this.sinkStartedNanos = System.nanoTime();
     }
 
     static Backend start(String variant, Payloads pool, Path dir) throws IOException {
@@ -748,28 +1089,80 @@ public final class Runner {
         case "xray" ->
             new Backend(null, FakeXRayApi.builder().countingOnly().start(), null, false, 0);
         case "backend_down" -> new Backend(null, null, null, false, freePort());
+        // Nobody listens on the port until startSink().
+        case "backend_returns" -> new Backend(null, null, null, false, freePort(), pool);
+        case "overload" ->
+            new Backend(OtlpSink.startCountingEach(0, pool, 64), null, null, false, 0, pool);
         case "otlp_json" -> new Backend(null, null, dir.resolve("traces.json"), false, 0);
         case "otlp_proto" -> new Backend(null, null, dir.resolve("traces.pb"), false, 0);
         default ->
             new Backend(
-                OtlpSink.start(0, pool, 64, variant.equals("sampling")),
+                OtlpSink.start(0, pool, 64, sampledVariant(variant)),
                 null,
                 null,
-                variant.equals("sampling"),
+                sampledVariant(variant),
                 0);
       };
     }
 
+    /** Variants whose collector keeps only part of what it accepts. */
+    private static boolean sampledVariant(String variant) {
+      return variant.equals("sampling") || variant.equals("tail");
+    }
+
     int port() {
-      if (sink != null) {
-        return sink.port();
+      OtlpSink s = sink;
+      if (s != null) {
+        return s.port();
       }
       return xray != null ? xray.port() : deadPort;
     }
 
+    /**
+     * Starts the sink on the port that was dead until now (backend_returns); does nothing when it
+     * runs already.
+     */
+    synchronized void startSink() {
+      if (sink != null || counted == null) {
+        return;
+      }
+      try {
+        sink = OtlpSink.startCountingEach(deadPort, counted, 64);
+        sinkStartedNanos = System.nanoTime();
+      } catch (IOException e) {
+        throw new IllegalStateException("the sink could not listen on " + deadPort, e);
+      }
+    }
+
+    long sinkStartedNanos() {
+      return sinkStartedNanos;
+    }
+
+    /** Whether the sink came up only during the run (backend_returns). */
+    boolean startedLate() {
+      return counted != null && deadPort != 0;
+    }
+
+    /** Whether each span's arrivals are counted, so that losses and duplicates can be told. */
+    boolean countsEach() {
+      return counted != null;
+    }
+
+    OtlpSink.Delivery delivery(long[] acceptedPerBody) {
+      OtlpSink s = sink;
+      if (s == null) {
+        long expected = 0;
+        for (int b = 0; b < acceptedPerBody.length; b++) {
+          expected += acceptedPerBody[b] * counted.items()[b];
+        }
+        return new OtlpSink.Delivery(expected, 0, expected, 0);
+      }
+      return s.delivery(acceptedPerBody);
+    }
+
     /** Whether everything accepted must arrive. */
     boolean expectsAll() {
-      return !sampled && deadPort == 0;
+      return !sampled && (deadPort == 0 || counted != null);
     }
 
     boolean expectsSample() {
@@ -777,8 +1170,9 @@ public final class Runner {
     }
 
     long received() {
-      if (sink != null) {
-        return sink.spans();
+      OtlpSink s = sink;
+      if (s != null) {
+        return s.spans();
       }
       if (xray != null) {
         return xray.documentCount();
@@ -794,19 +1188,22 @@ public final class Runner {
     }
 
     long checked() {
-      return sink == null ? 0 : sink.report().checked();
+      OtlpSink s = sink;
+      return s == null ? 0 : s.report().checked();
     }
 
     long mismatches() {
-      return sink == null ? 0 : sink.report().mismatches();
+      OtlpSink s = sink;
+      return s == null ? 0 : s.report().mismatches();
     }
 
     List<String> problems() {
-      return sink == null ? List.of() : sink.report().problems();
+      OtlpSink s = sink;
+      return s == null ? List.of() : s.report().problems();
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
       if (sink != null) {
         sink.close();
       }
@@ -870,6 +1267,7 @@ public final class Runner {
     private final long intervalMillis;
     private final List<double[]> samples = new ArrayList<>(); // {cpu pct, rss MiB}
     private final List<long[]> marks = new ArrayList<>(); // {ramp rate, cpu ticks, nanos}
+    private String marksKey = "cpu_by_ramp_step";
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private volatile boolean running;
     private Thread thread;
@@ -897,6 +1295,12 @@ public final class Runner {
     /** Notes the start of a ramp step, so each step's CPU can be told apart. */
     synchronized void mark(long rate) {
       marks.add(new long[] {rate, cpuTicks(pid), System.nanoTime()});
+    }
+
+    /** Notes the start of a load phase (phased generator), like a ramp step. */
+    synchronized void markPhase(long rate) {
+      marksKey = "cpu_by_phase";
+      mark(rate);
     }
 
     void awaitStarted(long millis) throws Exception {
@@ -970,7 +1374,7 @@ public final class Runner {
             steps.add(step);
           }
         }
-        m.put("cpu_by_ramp_step", steps);
+        m.put(marksKey, steps);
       }
       return m;
     }

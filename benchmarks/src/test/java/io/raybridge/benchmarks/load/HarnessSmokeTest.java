@@ -40,7 +40,9 @@ class HarnessSmokeTest {
         OUT,
         List.of(Runner.DEFAULT_JVM_FLAGS.split(" ")),
         Workloads.byId(workload).protocol(),
-        42);
+        42,
+        Runner.DEFAULT_SATURATION,
+        List.of());
   }
 
   @Test

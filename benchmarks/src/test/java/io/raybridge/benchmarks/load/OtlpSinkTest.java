@@ -9,6 +9,7 @@ import io.grpc.stub.ClientCalls;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.raybridge.benchmarks.Datasets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,6 +102,41 @@ class OtlpSinkTest {
 
     assertThat(sink.report().mismatches()).isEqualTo(1);
     assertThat(sink.report().problems()).singleElement().asString().contains("never sent");
+  }
+
+  @Test
+  void countingEachSpanTellsALostSpanFromADuplicateOfAnother() throws Exception {
+    try (OtlpSink counting = OtlpSink.startCountingEach(0, pool, 64)) {
+      ManagedChannel ch =
+          NettyChannelBuilder.forAddress("127.0.0.1", counting.port()).usePlaintext().build();
+      try {
+        // Body 0 accepted twice and delivered twice; body 1 accepted once and delivered twice;
+        // body 2 accepted once but delivered without its first span; body 3 never accepted.
+        ExportTraceServiceRequest.Builder partial =
+            ExportTraceServiceRequest.parseFrom(pool.bodies().get(2)).toBuilder();
+        partial.getResourceSpansBuilder(0).getScopeSpansBuilder(0).removeSpans(0);
+        for (byte[] body :
+            List.of(
+                pool.bodies().get(0),
+                pool.bodies().get(0),
+                pool.bodies().get(1),
+                pool.bodies().get(1),
+                partial.build().toByteArray())) {
+          ClientCalls.blockingUnaryCall(ch, RawOtlp.EXPORT, CallOptions.DEFAULT, body);
+        }
+      } finally {
+        ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+
+      OtlpSink.Delivery d = counting.delivery(new long[] {2, 1, 1, 0});
+
+      int perBody = Datasets.D1_SPANS_PER_REQUEST;
+      assertThat(d.expected()).isEqualTo(4L * perBody);
+      assertThat(d.received()).isEqualTo(5L * perBody - 1);
+      assertThat(d.missing()).isEqualTo(1);
+      assertThat(d.extra()).isEqualTo(perBody);
+      assertThat(counting.report().mismatches()).isZero();
+    }
   }
 
   @Test
