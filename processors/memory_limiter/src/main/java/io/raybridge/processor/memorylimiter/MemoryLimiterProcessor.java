@@ -8,8 +8,6 @@ import io.raybridge.pipeline.Traces;
 import io.raybridge.pipeline.TracesConsumer;
 import io.raybridge.pipeline.processor.AbstractProcessor;
 import io.raybridge.pipeline.util.Durations;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -59,7 +57,7 @@ final class MemoryLimiterProcessor extends AbstractProcessor {
 
   MemoryLimiterProcessor(
       ComponentSettings settings, MemoryLimiterProcessorConfig config, TracesConsumer next) {
-    this(settings, config, next, heapUsed(), Runtime.getRuntime().maxMemory(), System::gc);
+    this(settings, config, next, LiveHeap.get(), Runtime.getRuntime().maxMemory(), System::gc);
   }
 
   /**
@@ -117,11 +115,6 @@ final class MemoryLimiterProcessor extends AbstractProcessor {
             "otelcol_processor_memory_limiter_forced_gc",
             "{collections}",
             "Garbage collections forced because the heap was above a limit.");
-  }
-
-  private static LongSupplier heapUsed() {
-    MemoryMXBean bean = ManagementFactory.getMemoryMXBean();
-    return () -> bean.getHeapMemoryUsage().getUsed();
   }
 
   @Override
