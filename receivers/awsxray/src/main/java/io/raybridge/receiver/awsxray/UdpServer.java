@@ -30,8 +30,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -42,11 +42,11 @@ import org.slf4j.Logger;
  * processing:
  *
  * <ol>
- *   <li>{@value #READERS} reader threads only move datagrams from the socket into pooled buffers
- *       and put them on a queue bounded in bytes ({@code udp_queue_max_bytes}). When the queue is
- *       full the datagram is dropped at once, counted in {@value #DROPPED_DATAGRAMS} and in the
- *       refused spans, and a warning is logged (rate-limited): a reader that waited instead would
- *       let the kernel drop datagrams silently once the socket buffer is full.
+ *   <li>{@value #READERS} reader threads only copy datagrams from the socket into arrays of their
+ *       exact size and put them on a queue bounded in bytes ({@code udp_queue_max_bytes}). When the
+ *       queue is full the datagram is dropped at once, counted in {@value #DROPPED_DATAGRAMS} and
+ *       in the refused spans, and a warning is logged (rate-limited): a reader that waited instead
+ *       would let the kernel drop datagrams silently once the socket buffer is full.
  *   <li>{@value #WORKERS} worker threads decode the queued datagrams and hand what they gathered to
  *       the next consumer in one call once {@value #MAX_BATCH_DOCUMENTS} documents are pending or
  *       the oldest pending document waited {@link #LINGER}. A slow or blocking pipeline holds up
@@ -73,12 +73,6 @@ final class UdpServer {
 
   /** The longest a decoded document waits for companions before it is handed on. */
   static final Duration LINGER = Duration.ofMillis(5);
-
-  /**
-   * Size of a pooled datagram buffer. Typical SDK datagrams (a segment or an independent
-   * subsegment) fit; larger ones get a buffer of their own size that is not pooled.
-   */
-  static final int POOLED_BUFFER_BYTES = 4096;
 
   /** Counter of refused documents by reason. */
   static final String BAD_SEGMENTS = "raybridge_receiver_xray_bad_segments";
@@ -111,11 +105,8 @@ final class UdpServer {
   private final List<Thread> workers = new ArrayList<>();
   private final List<Selector> selectors = new ArrayList<>();
 
-  /** Datagrams read and waiting for a worker; bounded in entries here and in bytes by queued. */
-  private final ArrayBlockingQueue<Datagram> queue;
-
-  /** Free pooled buffers. */
-  private final ArrayBlockingQueue<Datagram> pool;
+  /** Datagrams read and waiting for a worker; bounded in bytes by {@link #queuedBytes}. */
+  private final LinkedBlockingQueue<Datagram> queue = new LinkedBlockingQueue<>();
 
   private final AtomicLong queuedBytes = new AtomicLong();
   private final LongAdder datagramsRead = new LongAdder();
@@ -138,9 +129,6 @@ final class UdpServer {
     this.queueMaxBytes = queueMaxBytes;
     this.maxDatagramBytes = maxDatagramBytes;
     this.next = next;
-    int slots = Math.max(1, queueMaxBytes / POOLED_BUFFER_BYTES);
-    this.queue = new ArrayBlockingQueue<>(slots);
-    this.pool = new ArrayBlockingQueue<>(slots);
     this.observability = ReceiverObservability.create(settings, "udp");
     this.badSegments =
         settings
@@ -261,7 +249,7 @@ final class UdpServer {
     return datagramsRead.sum();
   }
 
-  /** Bytes of buffers on the queue now. */
+  /** Bytes of datagrams on the queue now. */
   long queuedBytes() {
     return queuedBytes.get();
   }
@@ -304,7 +292,6 @@ final class UdpServer {
     readers.clear();
     workers.clear();
     selectors.clear();
-    pool.clear();
     logger.info("awsxray receiver stopped listening on UDP {}", endpoint);
   }
 
@@ -356,7 +343,10 @@ final class UdpServer {
     }
   }
 
-  /** A datagram's bytes; pooled when its buffer has the pooled size. */
+  /**
+   * A datagram's bytes, in an array of exactly its size: the queue's byte bound then counts what it
+   * holds, and a short-lived array costs the young generation less than a pool would save.
+   */
   private static final class Datagram {
     final byte[] bytes;
     int length;
@@ -366,19 +356,12 @@ final class UdpServer {
     }
   }
 
-  private Datagram acquire(int length) {
-    if (length > POOLED_BUFFER_BYTES) {
-      return new Datagram(length);
-    }
-    Datagram d = pool.poll();
-    return d != null ? d : new Datagram(POOLED_BUFFER_BYTES);
+  private static Datagram acquire(int length) {
+    return new Datagram(length);
   }
 
   private void release(Datagram d) {
     queuedBytes.addAndGet(-d.bytes.length);
-    if (d.bytes.length == POOLED_BUFFER_BYTES) {
-      pool.offer(d);
-    }
   }
 
   /** Queues a datagram unless that would exceed the queue's bounds; never waits. */
@@ -396,9 +379,6 @@ final class UdpServer {
   }
 
   private void dropped(Datagram d) {
-    if (d.bytes.length == POOLED_BUFFER_BYTES) {
-      pool.offer(d);
-    }
     droppedDatagrams.add(1, attributes);
     // Its span count is unknown without parsing it; a datagram holds one document.
     observability.refused(1);

@@ -23,7 +23,11 @@ class UdpQueueTest {
         + String.format("%016x", i + 1)
         + "\",\"trace_id\":\""
         + TRACE
-        + "\",\"start_time\":1478293361.271,\"end_time\":1478293361.449}";
+        + "\",\"start_time\":1478293361.271,\"end_time\":1478293361.449"
+        // About 1 KB, so the smallest queue holds a few dozen of them.
+        + ",\"metadata\":{\"default\":{\"padding\":\""
+        + "x".repeat(900)
+        + "\"}}}";
   }
 
   /** Passes batches to a sink once released; until then every call waits. */
@@ -60,9 +64,9 @@ class UdpQueueTest {
   void keepsReadingTheSocketWhileThePipelineBlocksAndCountsWhatTheFullQueueDrops()
       throws Exception {
     int n = 400;
-    // 64 KiB of pooled 4 KiB buffers: 16 queued datagrams, plus at most one batch per worker.
+    // 64 KiB of datagrams of at least the first one's size, plus at most one batch per worker.
     long held =
-        AwsXrayReceiverConfig.MIN_UDP_QUEUE_MAX_BYTES / UdpServer.POOLED_BUFFER_BYTES
+        AwsXrayReceiverConfig.MIN_UDP_QUEUE_MAX_BYTES / document(0).length()
             + (long) UdpServer.WORKERS * UdpServer.MAX_BATCH_DOCUMENTS;
     GatedConsumer next = new GatedConsumer();
     try (Harness h = Harness.start(smallQueue(), next)) {
