@@ -209,6 +209,22 @@ public final class Traces {
     return list;
   }
 
+  /**
+   * Whether every resource of this batch is held as the bytes that arrived (see {@link
+   * #ofEncoded}), so that forwarding it needs no encoding. False for the empty batch.
+   */
+  public boolean isEncoded() {
+    if (parts.isEmpty()) {
+      return false;
+    }
+    for (Part p : parts) {
+      if (p.encoded == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The number of spans in the batch. */
   public int spanCount() {
     return spanCount;

@@ -236,9 +236,15 @@ final class BatchSplitter {
   /**
    * The batches concatenated, with the spans of equal resources (resource and schema URL) under one
    * resource and, inside it, the spans of equal scopes under one scope, in order of first
-   * appearance. Messages without a duplicate are reused as they are.
+   * appearance. Messages without a duplicate are reused as they are. Batches that all hold their
+   * spans as received bytes are only concatenated.
    */
   static Traces merge(List<Traces> batches) {
+    if (allEncoded(batches)) {
+      // Forwarded as received: appended like the Collector's batch processor does, since merging
+      // would decode and re-encode every span.
+      return Traces.concat(batches);
+    }
     Map<ResourceSpans, List<ResourceSpans>> byResource = new LinkedHashMap<>();
     int total = 0;
     for (Traces t : batches) {
@@ -279,6 +285,15 @@ final class BatchSplitter {
       out.add(merged.build());
     }
     return Traces.of(out);
+  }
+
+  private static boolean allEncoded(List<Traces> batches) {
+    for (Traces t : batches) {
+      if (!t.isEncoded()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The bytes a length-delimited field of {@code size} bytes takes with a one-byte tag. */

@@ -115,4 +115,19 @@ class BatchSplitterTest {
     assertThat(merged.serializedSize())
         .isLessThanOrEqualTo(Traces.concat(List.of(a, b, a)).serializedSize());
   }
+
+  @Test
+  void batchesHeldAsReceivedBytesAreAppendedWithoutDecoding() throws Exception {
+    Random r = new Random(9);
+    Traces a = Traces.fromEncodedRequest(random(r).toRequestBytes());
+    Traces b = Traces.fromEncodedRequest(random(r).toRequestBytes());
+
+    Traces merged = BatchSplitter.merge(List.of(a, b, a));
+
+    assertThat(merged.isEncoded()).isTrue();
+    assertThat(merged.toRequestBytes()).isEqualTo(Traces.concat(List.of(a, b, a)).toRequestBytes());
+    assertThat(BatchSplitter.merge(List.of(a, Traces.fromRequest(b.toRequest()))).isEncoded())
+        .as("a decoded batch among them: merged as messages")
+        .isFalse();
+  }
 }
