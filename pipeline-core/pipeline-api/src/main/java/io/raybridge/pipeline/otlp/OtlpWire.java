@@ -71,7 +71,7 @@ public final class OtlpWire {
     in.enableAliasing(true);
     List<ByteString> slices = new ArrayList<>();
     int[] counts = new int[4];
-    Counter counter = new Counter();
+    Counter counter = new Counter(request, offset);
     while (true) {
       int tag = in.readTag();
       if (tag == 0) {
@@ -103,9 +103,50 @@ public final class OtlpWire {
     return scanRequest(request, 0, request.length);
   }
 
+  /** The walk's input and what it counted. */
   private static final class Counter {
+    final byte[] buffer;
+    final int offset;
     int spans;
     int invalid;
+
+    Counter(byte[] buffer, int offset) {
+      this.buffer = buffer;
+      this.offset = offset;
+    }
+
+    /** Reads a length-delimited value's length and returns its start in {@link #buffer}. */
+    int value(CodedInputStream in, int len) throws InvalidProtocolBufferException {
+      checkLength(in, len);
+      return offset + in.getTotalBytesRead();
+    }
+  }
+
+  /** Checks a {@code string} field's bytes in place and skips them. */
+  private static void string(CodedInputStream in, Counter counter) throws IOException {
+    int len = in.readRawVarint32();
+    int start = counter.value(in, len);
+    if (!Utf8Check.isValid(counter.buffer, start, start + len)) {
+      throw new InvalidProtocolBufferException("Protocol message had invalid UTF-8.");
+    }
+    in.skipRawBytes(len);
+  }
+
+  /** Whether a {@code bytes} id field holds {@code length} bytes, not all zero; skips it. */
+  private static boolean id(CodedInputStream in, Counter counter, int length) throws IOException {
+    int len = in.readRawVarint32();
+    int start = counter.value(in, len);
+    boolean valid = false;
+    if (len == length) {
+      for (int i = start; i < start + len; i++) {
+        if (counter.buffer[i] != 0) {
+          valid = true;
+          break;
+        }
+      }
+    }
+    in.skipRawBytes(len);
+    return valid;
   }
 
   private static void checkLength(CodedInputStream in, int len)
@@ -257,11 +298,7 @@ public final class OtlpWire {
         case FIXED32 -> in.readRawLittleEndian32();
         case FIXED64 -> in.readRawLittleEndian64();
         case BYTES -> in.skipField(tag);
-        case STRING -> {
-          if (!in.readBytes().isValidUtf8()) {
-            throw new InvalidProtocolBufferException("Protocol message had invalid UTF-8.");
-          }
-        }
+        case STRING -> string(in, counter);
         case SPAN -> {
           int len = in.readRawVarint32();
           checkLength(in, len);
@@ -303,9 +340,9 @@ public final class OtlpWire {
         break;
       }
       if (tag == TAG_1_BYTES) {
-        traceIdValid = validId(in.readBytes(), 16);
+        traceIdValid = id(in, counter, 16);
       } else if (tag == TAG_2_BYTES) {
-        spanIdValid = validId(in.readBytes(), 8);
+        spanIdValid = id(in, counter, 8);
       } else {
         int number = WireFormat.getTagFieldNumber(tag);
         Kind kind = number < SPAN_FIELDS.length ? SPAN_FIELDS[number] : Kind.UNKNOWN;
@@ -320,11 +357,7 @@ public final class OtlpWire {
           case FIXED32 -> in.readRawLittleEndian32();
           case FIXED64 -> in.readRawLittleEndian64();
           case BYTES -> in.skipField(tag);
-          case STRING -> {
-            if (!in.readBytes().isValidUtf8()) {
-              throw new InvalidProtocolBufferException("Protocol message had invalid UTF-8.");
-            }
-          }
+          case STRING -> string(in, counter);
           default -> {
             int len = in.readRawVarint32();
             checkLength(in, len);
@@ -344,17 +377,5 @@ public final class OtlpWire {
   private static InvalidProtocolBufferException invalidEndTag() {
     return new InvalidProtocolBufferException(
         "Protocol message end-group tag did not match expected tag.");
-  }
-
-  private static boolean validId(ByteString id, int length) {
-    if (id.size() != length) {
-      return false;
-    }
-    for (int i = 0; i < length; i++) {
-      if (id.byteAt(i) != 0) {
-        return true;
-      }
-    }
-    return false;
   }
 }
