@@ -946,12 +946,19 @@ public final class Runner {
     }
   }
 
+  /**
+   * How long the sink's count must stay unchanged before a run is taken as drained: longer than the
+   * exporter's first retry delay (retry_on_failure.initial_interval, 5 s), so that batches retried
+   * after a timeout at the end of a ramp are counted.
+   */
+  private static final Duration DRAIN_QUIET = Duration.ofSeconds(8);
+
   private static void drain(Backend backend, Map<String, Object> gen) throws InterruptedException {
     if (backend.isFile()) {
       return; // the file is complete once the collector's graceful shutdown has flushed it
     }
     long accepted = ((Number) gen.get("ok")).longValue();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
     long last = -1;
     long stableSince = System.nanoTime();
     while (System.nanoTime() < deadline) {
@@ -962,7 +969,7 @@ public final class Runner {
       if (now != last) {
         last = now;
         stableSince = System.nanoTime();
-      } else if (System.nanoTime() - stableSince > TimeUnit.SECONDS.toNanos(3)) {
+      } else if (System.nanoTime() - stableSince > DRAIN_QUIET.toNanos()) {
         return;
       }
       Thread.sleep(100);
