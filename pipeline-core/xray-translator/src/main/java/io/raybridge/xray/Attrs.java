@@ -5,41 +5,115 @@ import io.opentelemetry.proto.common.v1.ArrayValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Small helpers for OTLP attribute lists. */
 final class Attrs {
   private Attrs() {}
 
-  /** Append-only attribute list builder. */
+  /**
+   * Append-only attribute list builder.
+   *
+   * <p>Documents of one source repeat most attribute values (method, SDK, region, status code...),
+   * so each thread remembers the last scalar attribute made per key: an equal value reuses that
+   * immutable message instead of building a new value and key-value pair.
+   */
   static final class Out {
-    final List<KeyValue> list = new ArrayList<>();
+    /** Slots of the per-thread cache of recent attributes (a power of two). */
+    private static final int RECENT_SLOTS = 128;
 
-    // Reused for every attribute of this list: build() copies, so one pair of builders serves all.
-    private final KeyValue.Builder kv = KeyValue.newBuilder();
-    private final AnyValue.Builder any = AnyValue.newBuilder();
+    /** Longer strings are not remembered, which bounds what a thread keeps alive. */
+    private static final int MAX_RECENT_LENGTH = 256;
+
+    /**
+     * What every list of a thread can share: the builders are only used within one call, and the
+     * cache holds immutable messages.
+     */
+    private static final class Scratch {
+      final KeyValue.Builder kv = KeyValue.newBuilder();
+      final AnyValue.Builder any = AnyValue.newBuilder();
+      final KeyValue[] recent = new KeyValue[RECENT_SLOTS];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    final List<KeyValue> list = new ArrayList<>(16);
+
+    private final KeyValue.Builder kv;
+    private final AnyValue.Builder any;
+    private final KeyValue[] recent;
+
+    Out() {
+      Scratch scratch = SCRATCH.get();
+      kv = scratch.kv;
+      any = scratch.any;
+      recent = scratch.recent;
+    }
 
     private void add(String key, AnyValue value) {
       list.add(kv.clear().setKey(key).setValue(value).build());
     }
 
+    private static int slotOf(String key) {
+      return (key.hashCode() * 0x9E3779B9) >>> (Integer.SIZE - 7); // top 7 bits: 0..127
+    }
+
+    /** The remembered attribute for {@code key} if its value has this case, else null. */
+    private KeyValue recent(int slot, String key, AnyValue.ValueCase valueCase) {
+      KeyValue last = recent[slot];
+      return last != null
+              && last.getValue().getValueCase() == valueCase
+              && key.equals(last.getKey())
+          ? last
+          : null;
+    }
+
+    private void addRemembered(int slot, String key, AnyValue value) {
+      KeyValue made = kv.clear().setKey(key).setValue(value).build();
+      recent[slot] = made;
+      list.add(made);
+    }
+
     void put(String key, String v) {
-      if (v != null) {
+      if (v == null) {
+        return;
+      }
+      if (v.length() > MAX_RECENT_LENGTH) {
         add(key, any.clear().setStringValue(v).build());
+        return;
+      }
+      int slot = slotOf(key);
+      KeyValue last = recent(slot, key, AnyValue.ValueCase.STRING_VALUE);
+      if (last != null && v.equals(last.getValue().getStringValue())) {
+        list.add(last);
+      } else {
+        addRemembered(slot, key, any.clear().setStringValue(v).build());
       }
     }
 
     void put(String key, Long v) {
-      if (v != null) {
-        add(key, any.clear().setIntValue(v).build());
+      if (v == null) {
+        return;
+      }
+      int slot = slotOf(key);
+      KeyValue last = recent(slot, key, AnyValue.ValueCase.INT_VALUE);
+      if (last != null && v == last.getValue().getIntValue()) {
+        list.add(last);
+      } else {
+        addRemembered(slot, key, any.clear().setIntValue(v).build());
       }
     }
 
     void put(String key, Boolean v) {
-      if (v != null) {
-        add(key, any.clear().setBoolValue(v).build());
+      if (v == null) {
+        return;
+      }
+      int slot = slotOf(key);
+      KeyValue last = recent(slot, key, AnyValue.ValueCase.BOOL_VALUE);
+      if (last != null && v == last.getValue().getBoolValue()) {
+        list.add(last);
+      } else {
+        addRemembered(slot, key, v ? TRUE : FALSE);
       }
     }
 
@@ -48,13 +122,42 @@ final class Attrs {
     }
 
     void put(String key, List<String> v) {
-      if (v != null) {
-        ArrayValue.Builder a = ArrayValue.newBuilder();
-        for (String s : v) {
-          a.addValues(str(s));
-        }
-        add(key, any.clear().setArrayValue(a).build());
+      if (v == null) {
+        return;
       }
+      int slot = slotOf(key);
+      KeyValue last = recent(slot, key, AnyValue.ValueCase.ARRAY_VALUE);
+      if (last != null && sameStrings(last.getValue().getArrayValue(), v)) {
+        list.add(last);
+        return;
+      }
+      ArrayValue.Builder a = ArrayValue.newBuilder();
+      int length = 0;
+      for (String s : v) {
+        a.addValues(str(s));
+        length += s.length();
+      }
+      AnyValue value = any.clear().setArrayValue(a).build();
+      if (length > MAX_RECENT_LENGTH) {
+        add(key, value);
+      } else {
+        addRemembered(slot, key, value);
+      }
+    }
+
+    private static boolean sameStrings(ArrayValue a, List<String> v) {
+      int n = v.size();
+      if (a.getValuesCount() != n) {
+        return false;
+      }
+      for (int i = 0; i < n; i++) {
+        AnyValue e = a.getValues(i);
+        if (e.getValueCase() != AnyValue.ValueCase.STRING_VALUE
+            || !e.getStringValue().equals(v.get(i))) {
+          return false;
+        }
+      }
+      return true;
     }
 
     void put(String key, AnyValue v) {
@@ -66,6 +169,9 @@ final class Attrs {
     }
   }
 
+  private static final AnyValue TRUE = AnyValue.newBuilder().setBoolValue(true).build();
+  private static final AnyValue FALSE = AnyValue.newBuilder().setBoolValue(false).build();
+
   static AnyValue str(String s) {
     return AnyValue.newBuilder().setStringValue(s).build();
   }
@@ -75,29 +181,51 @@ final class Attrs {
    * left can go to annotations and metadata. Later duplicates win.
    */
   static final class In {
-    /** Below this size a linear scan beats hashing and allocates nothing. */
-    private static final int SCAN_LIMIT = 16;
+    /** Up to this size a linear scan is cheaper than filling the hash table. */
+    private static final int SCAN_LIMIT = 2;
 
     /** A view kept by a thread for reuse is not worth more bookkeeping than this. */
     private static final int MAX_RETAINED = 1024;
 
     private List<KeyValue> list;
-    private Map<String, Integer> index;
     private boolean[] taken;
+
+    /*
+     * Lookups outnumber attributes several times over (each X-Ray member tries one or more
+     * semantic-convention keys, and most are absent), so the keys are indexed once per list in an
+     * open-addressing table: a miss usually costs one probe and no string comparison.
+     */
+    private String[] keys;
+
+    /** Positions + 1 (0 = empty slot); only the first {@code mask + 1} entries are in use. */
+    private int[] slots;
+
+    private int mask;
+
+    /**
+     * One bit per key (from the top bits of its spread hash): most lookups are for absent keys, and
+     * a clear bit answers them without touching the table.
+     */
+    private long present;
+
+    /** Whether some key occurs twice (always assumed for scanned lists). */
+    private boolean duplicates;
 
     In(List<KeyValue> list) {
       this.taken = new boolean[list.size()];
+      this.keys = new String[list.size()];
       init(list);
     }
 
     /**
-     * Makes this view look at {@code newList} with nothing taken, reusing the bookkeeping array;
+     * Makes this view look at {@code newList} with nothing taken, reusing the bookkeeping arrays;
      * for a per-thread view that serves one span at a time.
      */
     In reset(List<KeyValue> newList) {
       int n = newList.size();
       if (taken.length < n || taken.length > MAX_RETAINED) {
         taken = new boolean[n];
+        keys = new String[n];
       } else {
         Arrays.fill(taken, 0, n, false);
       }
@@ -107,32 +235,83 @@ final class Attrs {
 
     private void init(List<KeyValue> newList) {
       this.list = newList;
-      if (newList.size() > SCAN_LIMIT) {
-        this.index = new HashMap<>(newList.size() * 2);
-        for (int i = 0; i < newList.size(); i++) {
-          index.put(newList.get(i).getKey(), i);
-        }
-      } else {
-        this.index = null;
+      int n = newList.size();
+      for (int i = 0; i < n; i++) {
+        keys[i] = newList.get(i).getKey();
       }
+      if (n <= SCAN_LIMIT) {
+        mask = -1;
+        duplicates = true;
+        return;
+      }
+      int capacity = Integer.highestOneBit(n * 2 - 1) << 1; // a power of two >= 2n
+      if (slots == null || slots.length < capacity || slots.length > 2 * MAX_RETAINED) {
+        slots = new int[capacity];
+      } else {
+        Arrays.fill(slots, 0, capacity, 0);
+      }
+      mask = capacity - 1;
+      duplicates = false;
+      present = 0;
+      for (int i = 0; i < n; i++) {
+        String key = keys[i];
+        int h = spread(key);
+        present |= 1L << (h >>> 26);
+        int s = h & mask;
+        // A later duplicate takes over its key's slot, so lookups see the last one.
+        while (slots[s] != 0 && !keys[slots[s] - 1].equals(key)) {
+          s = (s + 1) & mask;
+        }
+        duplicates |= slots[s] != 0;
+        slots[s] = i + 1;
+      }
+    }
+
+    private static int spread(String key) {
+      int h = key.hashCode() * 0x9E3779B9; // good high bits for the filter
+      return h ^ (h >>> 16); // and mixed low bits for the slot
     }
 
     /** Position of the last attribute with this key, or -1. */
     private int find(String key) {
-      if (index != null) {
-        Integer i = index.get(key);
-        return i == null ? -1 : i;
+      if (mask < 0) {
+        for (int i = list.size() - 1; i >= 0; i--) {
+          if (keys[i].equals(key)) {
+            return i;
+          }
+        }
+        return -1;
       }
-      for (int i = list.size() - 1; i >= 0; i--) {
-        if (list.get(i).getKey().equals(key)) {
-          return i;
+      int h = spread(key);
+      if ((present & (1L << (h >>> 26))) == 0) {
+        return -1;
+      }
+      for (int s = h & mask; ; s = (s + 1) & mask) {
+        int e = slots[s];
+        if (e == 0) {
+          return -1;
+        }
+        if (keys[e - 1].equals(key)) {
+          return e - 1;
         }
       }
-      return -1;
     }
 
     static In empty() {
       return new In(List.of());
+    }
+
+    /** The value of the first attribute with this key (not the last, as elsewhere), or null. */
+    AnyValue first(String key) {
+      if (!duplicates) {
+        return peek(key);
+      }
+      for (int i = 0, n = list.size(); i < n; i++) {
+        if (keys[i].equals(key)) {
+          return list.get(i).getValue();
+        }
+      }
+      return null;
     }
 
     AnyValue peek(String key) {
@@ -153,22 +332,30 @@ final class Attrs {
       return find(key) >= 0;
     }
 
+    // The typed getters below look a key up once and mark its position, rather than a peek
+    // followed by a take (two lookups).
+
     /** The string value, or null if absent or not a string (then left untaken). */
     String str(String key) {
-      AnyValue v = peek(key);
-      if (v == null || v.getValueCase() != AnyValue.ValueCase.STRING_VALUE) {
+      int i = find(key);
+      if (i < 0) {
         return null;
       }
-      take(key);
+      AnyValue v = list.get(i).getValue();
+      if (v.getValueCase() != AnyValue.ValueCase.STRING_VALUE) {
+        return null;
+      }
+      taken[i] = true;
       return v.getStringValue();
     }
 
     /** Any scalar rendered as a string (ints as decimal); null if absent or not scalar. */
     String text(String key) {
-      AnyValue v = peek(key);
-      if (v == null) {
+      int i = find(key);
+      if (i < 0) {
         return null;
       }
+      AnyValue v = list.get(i).getValue();
       String s =
           switch (v.getValueCase()) {
             case STRING_VALUE -> v.getStringValue();
@@ -178,17 +365,18 @@ final class Attrs {
             default -> null;
           };
       if (s != null) {
-        take(key);
+        taken[i] = true;
       }
       return s;
     }
 
     /** Integer value (also from integral doubles and decimal strings); null otherwise. */
     Long lng(String key) {
-      AnyValue v = peek(key);
-      if (v == null) {
+      int i = find(key);
+      if (i < 0) {
         return null;
       }
+      AnyValue v = list.get(i).getValue();
       Long out =
           switch (v.getValueCase()) {
             case INT_VALUE -> v.getIntValue();
@@ -200,28 +388,33 @@ final class Attrs {
             default -> null;
           };
       if (out != null) {
-        take(key);
+        taken[i] = true;
       }
       return out;
     }
 
     Boolean bool(String key) {
-      AnyValue v = peek(key);
-      if (v == null || v.getValueCase() != AnyValue.ValueCase.BOOL_VALUE) {
+      int i = find(key);
+      if (i < 0) {
         return null;
       }
-      take(key);
+      AnyValue v = list.get(i).getValue();
+      if (v.getValueCase() != AnyValue.ValueCase.BOOL_VALUE) {
+        return null;
+      }
+      taken[i] = true;
       return v.getBoolValue();
     }
 
     /** A list of strings (a single string becomes a one-element list). */
     List<String> strings(String key) {
-      AnyValue v = peek(key);
-      if (v == null) {
+      int i = find(key);
+      if (i < 0) {
         return null;
       }
+      AnyValue v = list.get(i).getValue();
       if (v.getValueCase() == AnyValue.ValueCase.STRING_VALUE) {
-        take(key);
+        taken[i] = true;
         return List.of(v.getStringValue());
       }
       if (v.getValueCase() != AnyValue.ValueCase.ARRAY_VALUE) {
@@ -234,7 +427,7 @@ final class Attrs {
         }
         out.add(e.getStringValue());
       }
-      take(key);
+      taken[i] = true;
       return out;
     }
 
@@ -249,14 +442,14 @@ final class Attrs {
 
     /** True if attribute {@code i} is not taken and is the last one with its key. */
     boolean remains(int i) {
-      return !taken[i] && find(list.get(i).getKey()) == i;
+      return !taken[i] && find(keys[i]) == i;
     }
 
     /** Attributes not taken yet, in list order (last duplicate only). */
     List<KeyValue> remaining() {
       List<KeyValue> out = new ArrayList<>();
       for (int i = 0; i < list.size(); i++) {
-        if (!taken[i] && find(list.get(i).getKey()) == i) {
+        if (!taken[i] && find(keys[i]) == i) {
           out.add(list.get(i));
         }
       }

@@ -1,6 +1,7 @@
 package io.raybridge.xray;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.nio.charset.StandardCharsets;
 
 /** Conversions between X-Ray ids/times and OTLP ids/times. */
@@ -38,17 +39,18 @@ final class Ids {
     if (hex == null || hex.isEmpty()) {
       return EMPTY;
     }
-    return ByteString.copyFrom(decode(hex, 0, hex.length()));
+    byte[] out = new byte[hex.length() / 2];
+    decodeInto(hex, 0, out, 0, out.length);
+    // The array is never written again, so wrapping it instead of copying is safe.
+    return UnsafeByteOperations.unsafeWrap(out);
   }
 
   /** {@code 1-XXXXXXXX-YYYYYYYYYYYYYYYYYYYYYYYY} to 16 bytes. */
   static ByteString traceId(String xray) {
     byte[] out = new byte[16];
-    byte[] a = decode(xray, 2, 10);
-    byte[] b = decode(xray, 11, 35);
-    System.arraycopy(a, 0, out, 0, 4);
-    System.arraycopy(b, 0, out, 4, 12);
-    return ByteString.copyFrom(out);
+    decodeInto(xray, 2, out, 0, 4);
+    decodeInto(xray, 11, out, 4, 12);
+    return UnsafeByteOperations.unsafeWrap(out);
   }
 
   /** 16 bytes to {@code 1-XXXXXXXX-YYYYYYYYYYYYYYYYYYYYYYYY}. */
@@ -99,12 +101,12 @@ final class Ids {
         | (traceId.byteAt(3) & 0xff);
   }
 
-  private static byte[] decode(String s, int from, int to) {
-    byte[] out = new byte[(to - from) / 2];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = (byte) ((nibble(s.charAt(from + 2 * i)) << 4) | nibble(s.charAt(from + 2 * i + 1)));
+  /** Decodes {@code count} bytes from the hex digits of {@code s} starting at {@code from}. */
+  private static void decodeInto(String s, int from, byte[] out, int at, int count) {
+    for (int i = 0; i < count; i++) {
+      out[at + i] =
+          (byte) ((nibble(s.charAt(from + 2 * i)) << 4) | nibble(s.charAt(from + 2 * i + 1)));
     }
-    return out;
   }
 
   private static int nibble(char c) {

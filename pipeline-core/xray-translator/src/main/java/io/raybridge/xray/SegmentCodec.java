@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.raybridge.xray.SegmentFormatException.Reason;
 import io.raybridge.xray.model.AnnotationValue;
@@ -211,7 +213,7 @@ public final class SegmentCodec {
   /** Reads a segment; the current token is START_OBJECT. */
   static Segment readSegment(JsonParser p) throws IOException {
     Segment.Builder b = Segment.builder();
-    Map<String, JsonNode> extra = new LinkedHashMap<>();
+    Unknowns extra = new Unknowns();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String key = p.currentName();
       JsonToken t = p.nextToken();
@@ -306,7 +308,7 @@ public final class SegmentCodec {
         default -> extra.put(key, Json.readNode(p));
       }
     }
-    return b.extra(extra).build();
+    return b.extra(extra.map()).build();
   }
 
   /**
@@ -327,7 +329,7 @@ public final class SegmentCodec {
     return true;
   }
 
-  private static void readAnnotations(JsonParser p, Segment.Builder b, Map<String, JsonNode> extra)
+  private static void readAnnotations(JsonParser p, Segment.Builder b, Unknowns extra)
       throws IOException {
     Map<String, AnnotationValue> ann = new LinkedHashMap<>();
     Map<String, JsonNode> odd = null;
@@ -364,8 +366,7 @@ public final class SegmentCodec {
     }
   }
 
-  private static List<Link> readLinks(JsonParser p, Map<String, JsonNode> segExtra)
-      throws IOException {
+  private static List<Link> readLinks(JsonParser p, Unknowns segExtra) throws IOException {
     List<Link> links = new ArrayList<>();
     JsonToken t;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
@@ -376,7 +377,7 @@ public final class SegmentCodec {
       String traceId = null;
       String id = null;
       Map<String, JsonNode> attrs = null;
-      Map<String, JsonNode> extra = new LinkedHashMap<>();
+      Unknowns extra = new Unknowns();
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String key = p.currentName();
         JsonToken v = p.nextToken();
@@ -399,7 +400,7 @@ public final class SegmentCodec {
           default -> extra.put(key, Json.readNode(p));
         }
       }
-      links.add(new Link(traceId, id, attrs, extra));
+      links.add(new Link(traceId, id, attrs, extra.map()));
     }
     return links;
   }
@@ -408,7 +409,7 @@ public final class SegmentCodec {
     String version = null;
     String compilerVersion = null;
     String compiler = null;
-    Map<String, JsonNode> extra = new LinkedHashMap<>();
+    Unknowns extra = new Unknowns();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String key = p.currentName();
       if (p.nextToken() == JsonToken.VALUE_NULL) {
@@ -421,13 +422,13 @@ public final class SegmentCodec {
         default -> extra.put(key, Json.readNode(p));
       }
     }
-    return new Service(version, compilerVersion, compiler, extra);
+    return new Service(version, compilerVersion, compiler, extra.map());
   }
 
   private static Http readHttp(JsonParser p) throws IOException {
     Http.Request request = null;
     Http.Response response = null;
-    Map<String, JsonNode> extra = new LinkedHashMap<>();
+    Unknowns extra = new Unknowns();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String key = p.currentName();
       JsonToken t = p.nextToken();
@@ -442,7 +443,7 @@ public final class SegmentCodec {
         extra.put(key, Json.readNode(p));
       }
     }
-    return new Http(request, response, extra);
+    return new Http(request, response, extra.map());
   }
 
   private static Http.Request readRequest(JsonParser p) throws IOException {
@@ -452,7 +453,7 @@ public final class SegmentCodec {
     String clientIp = null;
     Boolean xff = null;
     Boolean traced = null;
-    Map<String, JsonNode> extra = new LinkedHashMap<>();
+    Unknowns extra = new Unknowns();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String key = p.currentName();
       if (p.nextToken() == JsonToken.VALUE_NULL) {
@@ -468,13 +469,13 @@ public final class SegmentCodec {
         default -> extra.put(key, Json.readNode(p));
       }
     }
-    return new Http.Request(method, url, userAgent, clientIp, xff, traced, extra);
+    return new Http.Request(method, url, userAgent, clientIp, xff, traced, extra.map());
   }
 
   private static Http.Response readResponse(JsonParser p) throws IOException {
     Long status = null;
     Long contentLength = null;
-    Map<String, JsonNode> extra = new LinkedHashMap<>();
+    Unknowns extra = new Unknowns();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String key = p.currentName();
       if (p.nextToken() == JsonToken.VALUE_NULL) {
@@ -486,12 +487,12 @@ public final class SegmentCodec {
         default -> extra.put(key, Json.readNode(p));
       }
     }
-    return new Http.Response(status, contentLength, extra);
+    return new Http.Response(status, contentLength, extra.map());
   }
 
   private static Sql readSql(JsonParser p) throws IOException {
     String[] v = new String[8];
-    Map<String, JsonNode> extra = new LinkedHashMap<>();
+    Unknowns extra = new Unknowns();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String key = p.currentName();
       if (p.nextToken() == JsonToken.VALUE_NULL) {
@@ -515,7 +516,7 @@ public final class SegmentCodec {
         v[i] = str(p, key, extra);
       }
     }
-    return new Sql(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], extra);
+    return new Sql(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], extra.map());
   }
 
   private static Aws readAws(JsonParser p) throws IOException {
@@ -533,7 +534,7 @@ public final class SegmentCodec {
     Aws.ElasticBeanstalk eb = null;
     Aws.XRaySdk xray = null;
     List<Aws.CloudWatchLog> logs = null;
-    Map<String, JsonNode> extra = new LinkedHashMap<>();
+    Unknowns extra = new Unknowns();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String key = p.currentName();
       JsonToken t = p.nextToken();
@@ -626,7 +627,7 @@ public final class SegmentCodec {
         eb,
         xray,
         logs,
-        extra);
+        extra.map());
   }
 
   private record Fields(String[] values, Map<String, JsonNode> extra) {}
@@ -634,7 +635,7 @@ public final class SegmentCodec {
   /** Reads an object whose known members are all strings. */
   private static Fields strings(JsonParser p, String... keys) throws IOException {
     String[] v = new String[keys.length];
-    Map<String, JsonNode> extra = new LinkedHashMap<>();
+    Unknowns extra = new Unknowns();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String key = p.currentName();
       if (p.nextToken() == JsonToken.VALUE_NULL) {
@@ -647,7 +648,7 @@ public final class SegmentCodec {
         v[i] = str(p, key, extra);
       }
     }
-    return new Fields(v, extra);
+    return new Fields(v, extra.map());
   }
 
   private static int indexOf(String[] keys, String key) {
@@ -663,7 +664,7 @@ public final class SegmentCodec {
     String env = null;
     String label = null;
     Long deployment = null;
-    Map<String, JsonNode> extra = new LinkedHashMap<>();
+    Unknowns extra = new Unknowns();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String key = p.currentName();
       if (p.nextToken() == JsonToken.VALUE_NULL) {
@@ -676,14 +677,14 @@ public final class SegmentCodec {
         default -> extra.put(key, Json.readNode(p));
       }
     }
-    return new Aws.ElasticBeanstalk(env, label, deployment, extra);
+    return new Aws.ElasticBeanstalk(env, label, deployment, extra.map());
   }
 
   private static Aws.XRaySdk readXRaySdk(JsonParser p) throws IOException {
     String sdk = null;
     String version = null;
     Boolean auto = null;
-    Map<String, JsonNode> extra = new LinkedHashMap<>();
+    Unknowns extra = new Unknowns();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String key = p.currentName();
       if (p.nextToken() == JsonToken.VALUE_NULL) {
@@ -696,7 +697,7 @@ public final class SegmentCodec {
         default -> extra.put(key, Json.readNode(p));
       }
     }
-    return new Aws.XRaySdk(sdk, version, auto, extra);
+    return new Aws.XRaySdk(sdk, version, auto, extra.map());
   }
 
   /** Typed log-group entries, or null if the node does not have the documented shape. */
@@ -711,7 +712,7 @@ public final class SegmentCodec {
       }
       String group = null;
       String arn = null;
-      Map<String, JsonNode> extra = new LinkedHashMap<>();
+      Unknowns extra = new Unknowns();
       var it = e.properties().iterator();
       while (it.hasNext()) {
         var f = it.next();
@@ -727,7 +728,7 @@ public final class SegmentCodec {
           extra.put(f.getKey(), v);
         }
       }
-      out.add(new Aws.CloudWatchLog(group, arn, extra));
+      out.add(new Aws.CloudWatchLog(group, arn, extra.map()));
     }
     return out;
   }
@@ -736,7 +737,7 @@ public final class SegmentCodec {
     String wd = null;
     List<String> paths = null;
     List<ExceptionDetail> exceptions = null;
-    Map<String, JsonNode> extra = new LinkedHashMap<>();
+    Unknowns extra = new Unknowns();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String key = p.currentName();
       JsonToken t = p.nextToken();
@@ -756,7 +757,7 @@ public final class SegmentCodec {
         default -> extra.put(key, Json.readNode(p));
       }
     }
-    return new Cause.Details(wd, paths, exceptions, extra);
+    return new Cause.Details(wd, paths, exceptions, extra.map());
   }
 
   private static List<ExceptionDetail> exceptions(JsonNode node) {
@@ -782,7 +783,7 @@ public final class SegmentCodec {
     Long skipped = null;
     String cause = null;
     List<StackFrame> stack = null;
-    Map<String, JsonNode> extra = new LinkedHashMap<>();
+    Unknowns extra = new Unknowns();
     var it = e.properties().iterator();
     while (it.hasNext()) {
       var f = it.next();
@@ -807,7 +808,8 @@ public final class SegmentCodec {
         extra.put(k, v);
       }
     }
-    return new ExceptionDetail(id, message, type, remote, truncated, skipped, cause, stack, extra);
+    return new ExceptionDetail(
+        id, message, type, remote, truncated, skipped, cause, stack, extra.map());
   }
 
   /** Typed stack frames, or null if the node does not have the documented shape. */
@@ -823,7 +825,7 @@ public final class SegmentCodec {
       String path = null;
       Long line = null;
       String label = null;
-      Map<String, JsonNode> extra = new LinkedHashMap<>();
+      Unknowns extra = new Unknowns();
       var it = fr.properties().iterator();
       while (it.hasNext()) {
         var f = it.next();
@@ -842,7 +844,7 @@ public final class SegmentCodec {
           extra.put(f.getKey(), x);
         }
       }
-      out.add(new StackFrame(path, line, label, extra));
+      out.add(new StackFrame(path, line, label, extra.map()));
     }
     return out;
   }
@@ -855,8 +857,7 @@ public final class SegmentCodec {
     return v.isIntegralNumber() && v.canConvertToLong() ? v.longValue() : null;
   }
 
-  private static String str(JsonParser p, String key, Map<String, JsonNode> extra)
-      throws IOException {
+  private static String str(JsonParser p, String key, Unknowns extra) throws IOException {
     if (p.currentToken() == JsonToken.VALUE_STRING) {
       return p.getText();
     }
@@ -864,8 +865,7 @@ public final class SegmentCodec {
     return null;
   }
 
-  private static Double num(JsonParser p, String key, Map<String, JsonNode> extra)
-      throws IOException {
+  private static Double num(JsonParser p, String key, Unknowns extra) throws IOException {
     JsonToken t = p.currentToken();
     if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) {
       return p.getDoubleValue();
@@ -874,8 +874,7 @@ public final class SegmentCodec {
     return null;
   }
 
-  private static Long integer(JsonParser p, String key, Map<String, JsonNode> extra)
-      throws IOException {
+  private static Long integer(JsonParser p, String key, Unknowns extra) throws IOException {
     if (p.currentToken() == JsonToken.VALUE_NUMBER_INT
         && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
       return p.getLongValue();
@@ -884,8 +883,7 @@ public final class SegmentCodec {
     return null;
   }
 
-  private static Boolean bool(JsonParser p, String key, Map<String, JsonNode> extra)
-      throws IOException {
+  private static Boolean bool(JsonParser p, String key, Unknowns extra) throws IOException {
     JsonToken t = p.currentToken();
     if (t == JsonToken.VALUE_TRUE) {
       return Boolean.TRUE;
@@ -897,8 +895,7 @@ public final class SegmentCodec {
     return null;
   }
 
-  private static List<String> strList(JsonParser p, String key, Map<String, JsonNode> extra)
-      throws IOException {
+  private static List<String> strList(JsonParser p, String key, Unknowns extra) throws IOException {
     if (p.currentToken() != JsonToken.START_ARRAY) {
       extra.put(key, Json.readNode(p));
       return null;
@@ -913,6 +910,25 @@ public final class SegmentCodec {
       out.add(e.asText());
     }
     return out;
+  }
+
+  /**
+   * Members kept verbatim in a record's {@code extra}; the map is only made for the rare object
+   * that has any, and {@link #map()} is null otherwise (the records read null as empty).
+   */
+  private static final class Unknowns {
+    private Map<String, JsonNode> map;
+
+    void put(String key, JsonNode value) {
+      if (map == null) {
+        map = new LinkedHashMap<>();
+      }
+      map.put(key, value);
+    }
+
+    Map<String, JsonNode> map() {
+      return map;
+    }
   }
 
   // ------------------------------------------------------------------------------------------
@@ -992,30 +1008,30 @@ public final class SegmentCodec {
   /** Writes one document to a generator. */
   public static void write(Segment s, JsonGenerator g) throws IOException {
     g.writeStartObject();
-    str(g, "name", s.name());
-    str(g, "id", s.id());
-    str(g, "trace_id", s.traceId());
-    str(g, "parent_id", s.parentId());
-    str(g, "type", s.type());
+    str(g, K.NAME, s.name());
+    str(g, K.ID, s.id());
+    str(g, K.TRACE_ID, s.traceId());
+    str(g, K.PARENT_ID, s.parentId());
+    str(g, K.TYPE, s.type());
     if (s.startTime() != null) {
-      g.writeFieldName("start_time");
+      g.writeFieldName(K.START_TIME);
       Json.writePlain(g, s.startTime());
     }
     if (s.endTime() != null) {
-      g.writeFieldName("end_time");
+      g.writeFieldName(K.END_TIME);
       Json.writePlain(g, s.endTime());
     }
-    bool(g, "in_progress", s.inProgress());
-    str(g, "namespace", s.namespace());
-    str(g, "origin", s.origin());
-    str(g, "user", s.user());
-    str(g, "resource_arn", s.resourceArn());
+    bool(g, K.IN_PROGRESS, s.inProgress());
+    str(g, K.NAMESPACE, s.namespace());
+    str(g, K.ORIGIN, s.origin());
+    str(g, K.USER, s.user());
+    str(g, K.RESOURCE_ARN, s.resourceArn());
     if (s.service() != null) {
       Service v = s.service();
-      g.writeObjectFieldStart("service");
-      str(g, "version", v.version());
-      str(g, "compiler_version", v.compilerVersion());
-      str(g, "compiler", v.compiler());
+      objectStart(g, K.SERVICE);
+      str(g, K.VERSION, v.version());
+      str(g, K.COMPILER_VERSION, v.compilerVersion());
+      str(g, K.COMPILER, v.compiler());
       extra(g, v.extra());
       g.writeEndObject();
     }
@@ -1027,29 +1043,29 @@ public final class SegmentCodec {
     }
     if (s.sql() != null) {
       Sql q = s.sql();
-      g.writeObjectFieldStart("sql");
-      str(g, "url", q.url());
-      str(g, "connection_string", q.connectionString());
-      str(g, "sanitized_query", q.sanitizedQuery());
-      str(g, "database_type", q.databaseType());
-      str(g, "database_version", q.databaseVersion());
-      str(g, "driver_version", q.driverVersion());
-      str(g, "user", q.user());
-      str(g, "preparation", q.preparation());
+      objectStart(g, K.SQL);
+      str(g, K.URL, q.url());
+      str(g, K.CONNECTION_STRING, q.connectionString());
+      str(g, K.SANITIZED_QUERY, q.sanitizedQuery());
+      str(g, K.DATABASE_TYPE, q.databaseType());
+      str(g, K.DATABASE_VERSION, q.databaseVersion());
+      str(g, K.DRIVER_VERSION, q.driverVersion());
+      str(g, K.USER, q.user());
+      str(g, K.PREPARATION, q.preparation());
       extra(g, q.extra());
       g.writeEndObject();
     }
-    bool(g, "error", s.error());
-    bool(g, "fault", s.fault());
-    bool(g, "throttle", s.throttle());
+    bool(g, K.ERROR, s.error());
+    bool(g, K.FAULT, s.fault());
+    bool(g, K.THROTTLE, s.throttle());
     if (s.cause() instanceof Cause.ExceptionId c) {
-      g.writeStringField("cause", c.id());
+      str(g, K.CAUSE, c.id());
     } else if (s.cause() instanceof Cause.Details c) {
       writeCause(g, c);
     }
     JsonNode oddAnnotations = s.extra().get("annotations");
     if (s.annotations() != null) {
-      g.writeObjectFieldStart("annotations");
+      objectStart(g, K.ANNOTATIONS);
       for (Map.Entry<String, AnnotationValue> e : s.annotations().entrySet()) {
         g.writeFieldName(e.getKey());
         writeAnnotation(g, e.getValue());
@@ -1066,12 +1082,12 @@ public final class SegmentCodec {
       g.writeEndObject();
     }
     if (s.metadata() != null) {
-      g.writeObjectFieldStart("metadata");
+      objectStart(g, K.METADATA);
       Map<String, JsonNode> md = s.metadata();
       // Derived spans usually carry just "default": a lookup avoids the entry set and iterator.
       JsonNode onlyDefault = md.size() == 1 ? md.get("default") : null;
       if (onlyDefault != null) {
-        g.writeFieldName("default");
+        g.writeFieldName(K.DEFAULT);
         Json.writeNode(g, onlyDefault);
       } else {
         for (Map.Entry<String, JsonNode> e : md.entrySet()) {
@@ -1082,13 +1098,13 @@ public final class SegmentCodec {
       g.writeEndObject();
     }
     if (s.links() != null) {
-      g.writeArrayFieldStart("links");
+      arrayStart(g, K.LINKS);
       for (Link l : s.links()) {
         g.writeStartObject();
-        str(g, "trace_id", l.traceId());
-        str(g, "id", l.id());
+        str(g, K.TRACE_ID, l.traceId());
+        str(g, K.ID, l.id());
         if (l.attributes() != null) {
-          g.writeObjectFieldStart("attributes");
+          objectStart(g, K.ATTRIBUTES);
           for (Map.Entry<String, JsonNode> e : l.attributes().entrySet()) {
             g.writeFieldName(e.getKey());
             Json.writeNode(g, e.getValue());
@@ -1100,10 +1116,10 @@ public final class SegmentCodec {
       }
       g.writeEndArray();
     }
-    strList(g, "precursor_ids", s.precursorIds());
-    bool(g, "traced", s.traced());
+    strList(g, K.PRECURSOR_IDS, s.precursorIds());
+    bool(g, K.TRACED, s.traced());
     if (s.subsegments() != null) {
-      g.writeArrayFieldStart("subsegments");
+      arrayStart(g, K.SUBSEGMENTS);
       for (Segment sub : s.subsegments()) {
         write(sub, g);
       }
@@ -1138,24 +1154,24 @@ public final class SegmentCodec {
   }
 
   private static void writeHttp(JsonGenerator g, Http h) throws IOException {
-    g.writeObjectFieldStart("http");
+    objectStart(g, K.HTTP);
     if (h.request() != null) {
       Http.Request r = h.request();
-      g.writeObjectFieldStart("request");
-      str(g, "method", r.method());
-      str(g, "url", r.url());
-      str(g, "user_agent", r.userAgent());
-      str(g, "client_ip", r.clientIp());
-      bool(g, "x_forwarded_for", r.xForwardedFor());
-      bool(g, "traced", r.traced());
+      objectStart(g, K.REQUEST);
+      str(g, K.METHOD, r.method());
+      str(g, K.URL, r.url());
+      str(g, K.USER_AGENT, r.userAgent());
+      str(g, K.CLIENT_IP, r.clientIp());
+      bool(g, K.X_FORWARDED_FOR, r.xForwardedFor());
+      bool(g, K.TRACED, r.traced());
       extra(g, r.extra());
       g.writeEndObject();
     }
     if (h.response() != null) {
       Http.Response r = h.response();
-      g.writeObjectFieldStart("response");
-      lng(g, "status", r.status());
-      lng(g, "content_length", r.contentLength());
+      objectStart(g, K.RESPONSE);
+      lng(g, K.STATUS, r.status());
+      lng(g, K.CONTENT_LENGTH, r.contentLength());
       extra(g, r.extra());
       g.writeEndObject();
     }
@@ -1164,72 +1180,72 @@ public final class SegmentCodec {
   }
 
   private static void writeAws(JsonGenerator g, Aws a) throws IOException {
-    g.writeObjectFieldStart("aws");
-    str(g, "account_id", a.accountId());
-    str(g, "operation", a.operation());
-    str(g, "region", a.region());
-    str(g, "request_id", a.requestId());
-    str(g, "queue_url", a.queueUrl());
-    str(g, "table_name", a.tableName());
-    strList(g, "table_names", a.tableNames());
-    lng(g, "retries", a.retries());
+    objectStart(g, K.AWS);
+    str(g, K.ACCOUNT_ID, a.accountId());
+    str(g, K.OPERATION, a.operation());
+    str(g, K.REGION, a.region());
+    str(g, K.REQUEST_ID, a.requestId());
+    str(g, K.QUEUE_URL, a.queueUrl());
+    str(g, K.TABLE_NAME, a.tableName());
+    strList(g, K.TABLE_NAMES, a.tableNames());
+    lng(g, K.RETRIES, a.retries());
     if (a.ec2() != null) {
       Aws.Ec2 e = a.ec2();
       g.writeObjectFieldStart("ec2");
-      str(g, "instance_id", e.instanceId());
-      str(g, "instance_size", e.instanceSize());
-      str(g, "ami_id", e.amiId());
-      str(g, "availability_zone", e.availabilityZone());
+      str(g, K.INSTANCE_ID, e.instanceId());
+      str(g, K.INSTANCE_SIZE, e.instanceSize());
+      str(g, K.AMI_ID, e.amiId());
+      str(g, K.AVAILABILITY_ZONE, e.availabilityZone());
       extra(g, e.extra());
       g.writeEndObject();
     }
     if (a.ecs() != null) {
       Aws.Ecs e = a.ecs();
-      g.writeObjectFieldStart("ecs");
-      str(g, "container", e.container());
-      str(g, "container_id", e.containerId());
-      str(g, "container_arn", e.containerArn());
-      str(g, "task_arn", e.taskArn());
-      str(g, "task_family", e.taskFamily());
-      str(g, "cluster_arn", e.clusterArn());
-      str(g, "availability_zone", e.availabilityZone());
-      str(g, "launch_type", e.launchType());
+      objectStart(g, K.ECS);
+      str(g, K.CONTAINER, e.container());
+      str(g, K.CONTAINER_ID, e.containerId());
+      str(g, K.CONTAINER_ARN, e.containerArn());
+      str(g, K.TASK_ARN, e.taskArn());
+      str(g, K.TASK_FAMILY, e.taskFamily());
+      str(g, K.CLUSTER_ARN, e.clusterArn());
+      str(g, K.AVAILABILITY_ZONE, e.availabilityZone());
+      str(g, K.LAUNCH_TYPE, e.launchType());
       extra(g, e.extra());
       g.writeEndObject();
     }
     if (a.eks() != null) {
       Aws.Eks e = a.eks();
-      g.writeObjectFieldStart("eks");
-      str(g, "pod", e.pod());
-      str(g, "cluster_name", e.clusterName());
-      str(g, "container_id", e.containerId());
+      objectStart(g, K.EKS);
+      str(g, K.POD, e.pod());
+      str(g, K.CLUSTER_NAME, e.clusterName());
+      str(g, K.CONTAINER_ID, e.containerId());
       extra(g, e.extra());
       g.writeEndObject();
     }
     if (a.elasticBeanstalk() != null) {
       Aws.ElasticBeanstalk e = a.elasticBeanstalk();
-      g.writeObjectFieldStart("elastic_beanstalk");
-      str(g, "environment_name", e.environmentName());
-      str(g, "version_label", e.versionLabel());
-      lng(g, "deployment_id", e.deploymentId());
+      objectStart(g, K.ELASTIC_BEANSTALK);
+      str(g, K.ENVIRONMENT_NAME, e.environmentName());
+      str(g, K.VERSION_LABEL, e.versionLabel());
+      lng(g, K.DEPLOYMENT_ID, e.deploymentId());
       extra(g, e.extra());
       g.writeEndObject();
     }
     if (a.xray() != null) {
       Aws.XRaySdk e = a.xray();
-      g.writeObjectFieldStart("xray");
-      str(g, "sdk", e.sdk());
-      str(g, "sdk_version", e.sdkVersion());
-      bool(g, "auto_instrumentation", e.autoInstrumentation());
+      objectStart(g, K.XRAY);
+      str(g, K.SDK, e.sdk());
+      str(g, K.SDK_VERSION, e.sdkVersion());
+      bool(g, K.AUTO_INSTRUMENTATION, e.autoInstrumentation());
       extra(g, e.extra());
       g.writeEndObject();
     }
     if (a.cloudwatchLogs() != null) {
-      g.writeArrayFieldStart("cloudwatch_logs");
+      arrayStart(g, K.CLOUDWATCH_LOGS);
       for (Aws.CloudWatchLog l : a.cloudwatchLogs()) {
         g.writeStartObject();
-        str(g, "log_group", l.logGroup());
-        str(g, "arn", l.arn());
+        str(g, K.LOG_GROUP, l.logGroup());
+        str(g, K.ARN, l.arn());
         extra(g, l.extra());
         g.writeEndObject();
       }
@@ -1240,11 +1256,11 @@ public final class SegmentCodec {
   }
 
   private static void writeCause(JsonGenerator g, Cause.Details c) throws IOException {
-    g.writeObjectFieldStart("cause");
-    str(g, "working_directory", c.workingDirectory());
-    strList(g, "paths", c.paths());
+    objectStart(g, K.CAUSE);
+    str(g, K.WORKING_DIRECTORY, c.workingDirectory());
+    strList(g, K.PATHS, c.paths());
     if (c.exceptions() != null) {
-      g.writeArrayFieldStart("exceptions");
+      arrayStart(g, K.EXCEPTIONS);
       for (ExceptionDetail e : c.exceptions()) {
         writeException(g, e);
       }
@@ -1256,13 +1272,13 @@ public final class SegmentCodec {
 
   static void writeException(JsonGenerator g, ExceptionDetail e) throws IOException {
     g.writeStartObject();
-    str(g, "id", e.id());
-    str(g, "message", e.message());
-    str(g, "type", e.type());
-    bool(g, "remote", e.remote());
-    lng(g, "truncated", e.truncated());
-    lng(g, "skipped", e.skipped());
-    str(g, "cause", e.cause());
+    str(g, K.ID, e.id());
+    str(g, K.MESSAGE, e.message());
+    str(g, K.TYPE, e.type());
+    bool(g, K.REMOTE, e.remote());
+    lng(g, K.TRUNCATED, e.truncated());
+    lng(g, K.SKIPPED, e.skipped());
+    str(g, K.CAUSE, e.cause());
     if (e.stack() != null) {
       writeStack(g, e.stack());
     }
@@ -1271,39 +1287,43 @@ public final class SegmentCodec {
   }
 
   static void writeStack(JsonGenerator g, List<StackFrame> stack) throws IOException {
-    g.writeArrayFieldStart("stack");
+    arrayStart(g, K.STACK);
     for (StackFrame f : stack) {
       g.writeStartObject();
-      str(g, "path", f.path());
-      lng(g, "line", f.line());
-      str(g, "label", f.label());
+      str(g, K.PATH, f.path());
+      lng(g, K.LINE, f.line());
+      str(g, K.LABEL, f.label());
       extra(g, f.extra());
       g.writeEndObject();
     }
     g.writeEndArray();
   }
 
-  private static void str(JsonGenerator g, String key, String v) throws IOException {
+  private static void str(JsonGenerator g, SerializableString key, String v) throws IOException {
     if (v != null) {
-      g.writeStringField(key, v);
+      g.writeFieldName(key);
+      g.writeString(v);
     }
   }
 
-  private static void bool(JsonGenerator g, String key, Boolean v) throws IOException {
+  private static void bool(JsonGenerator g, SerializableString key, Boolean v) throws IOException {
     if (v != null) {
-      g.writeBooleanField(key, v);
+      g.writeFieldName(key);
+      g.writeBoolean(v);
     }
   }
 
-  private static void lng(JsonGenerator g, String key, Long v) throws IOException {
+  private static void lng(JsonGenerator g, SerializableString key, Long v) throws IOException {
     if (v != null) {
-      g.writeNumberField(key, v);
+      g.writeFieldName(key);
+      g.writeNumber(v);
     }
   }
 
-  private static void strList(JsonGenerator g, String key, List<String> v) throws IOException {
+  private static void strList(JsonGenerator g, SerializableString key, List<String> v)
+      throws IOException {
     if (v != null) {
-      g.writeArrayFieldStart(key);
+      arrayStart(g, key);
       for (String x : v) {
         g.writeString(x);
       }
@@ -1319,5 +1339,116 @@ public final class SegmentCodec {
       g.writeFieldName(e.getKey());
       Json.writeNode(g, e.getValue());
     }
+  }
+
+  private static void objectStart(JsonGenerator g, SerializableString key) throws IOException {
+    g.writeFieldName(key);
+    g.writeStartObject();
+  }
+
+  private static void arrayStart(JsonGenerator g, SerializableString key) throws IOException {
+    g.writeFieldName(key);
+    g.writeStartArray();
+  }
+
+  /**
+   * Member names, encoded once: the generator copies their quoted UTF-8 bytes instead of escaping
+   * each name character by character on every write.
+   */
+  private static final class K {
+    static final SerializableString NAME = new SerializedString("name");
+    static final SerializableString ID = new SerializedString("id");
+    static final SerializableString TRACE_ID = new SerializedString("trace_id");
+    static final SerializableString PARENT_ID = new SerializedString("parent_id");
+    static final SerializableString TYPE = new SerializedString("type");
+    static final SerializableString IN_PROGRESS = new SerializedString("in_progress");
+    static final SerializableString NAMESPACE = new SerializedString("namespace");
+    static final SerializableString ORIGIN = new SerializedString("origin");
+    static final SerializableString USER = new SerializedString("user");
+    static final SerializableString RESOURCE_ARN = new SerializedString("resource_arn");
+    static final SerializableString VERSION = new SerializedString("version");
+    static final SerializableString COMPILER_VERSION = new SerializedString("compiler_version");
+    static final SerializableString COMPILER = new SerializedString("compiler");
+    static final SerializableString URL = new SerializedString("url");
+    static final SerializableString CONNECTION_STRING = new SerializedString("connection_string");
+    static final SerializableString SANITIZED_QUERY = new SerializedString("sanitized_query");
+    static final SerializableString DATABASE_TYPE = new SerializedString("database_type");
+    static final SerializableString DATABASE_VERSION = new SerializedString("database_version");
+    static final SerializableString DRIVER_VERSION = new SerializedString("driver_version");
+    static final SerializableString PREPARATION = new SerializedString("preparation");
+    static final SerializableString ERROR = new SerializedString("error");
+    static final SerializableString FAULT = new SerializedString("fault");
+    static final SerializableString THROTTLE = new SerializedString("throttle");
+    static final SerializableString PRECURSOR_IDS = new SerializedString("precursor_ids");
+    static final SerializableString TRACED = new SerializedString("traced");
+    static final SerializableString METHOD = new SerializedString("method");
+    static final SerializableString USER_AGENT = new SerializedString("user_agent");
+    static final SerializableString CLIENT_IP = new SerializedString("client_ip");
+    static final SerializableString X_FORWARDED_FOR = new SerializedString("x_forwarded_for");
+    static final SerializableString STATUS = new SerializedString("status");
+    static final SerializableString CONTENT_LENGTH = new SerializedString("content_length");
+    static final SerializableString ACCOUNT_ID = new SerializedString("account_id");
+    static final SerializableString OPERATION = new SerializedString("operation");
+    static final SerializableString REGION = new SerializedString("region");
+    static final SerializableString REQUEST_ID = new SerializedString("request_id");
+    static final SerializableString QUEUE_URL = new SerializedString("queue_url");
+    static final SerializableString TABLE_NAME = new SerializedString("table_name");
+    static final SerializableString TABLE_NAMES = new SerializedString("table_names");
+    static final SerializableString RETRIES = new SerializedString("retries");
+    static final SerializableString INSTANCE_ID = new SerializedString("instance_id");
+    static final SerializableString INSTANCE_SIZE = new SerializedString("instance_size");
+    static final SerializableString AMI_ID = new SerializedString("ami_id");
+    static final SerializableString AVAILABILITY_ZONE = new SerializedString("availability_zone");
+    static final SerializableString CONTAINER = new SerializedString("container");
+    static final SerializableString CONTAINER_ID = new SerializedString("container_id");
+    static final SerializableString CONTAINER_ARN = new SerializedString("container_arn");
+    static final SerializableString TASK_ARN = new SerializedString("task_arn");
+    static final SerializableString TASK_FAMILY = new SerializedString("task_family");
+    static final SerializableString CLUSTER_ARN = new SerializedString("cluster_arn");
+    static final SerializableString LAUNCH_TYPE = new SerializedString("launch_type");
+    static final SerializableString POD = new SerializedString("pod");
+    static final SerializableString CLUSTER_NAME = new SerializedString("cluster_name");
+    static final SerializableString ENVIRONMENT_NAME = new SerializedString("environment_name");
+    static final SerializableString VERSION_LABEL = new SerializedString("version_label");
+    static final SerializableString DEPLOYMENT_ID = new SerializedString("deployment_id");
+    static final SerializableString SDK = new SerializedString("sdk");
+    static final SerializableString SDK_VERSION = new SerializedString("sdk_version");
+    static final SerializableString AUTO_INSTRUMENTATION =
+        new SerializedString("auto_instrumentation");
+    static final SerializableString LOG_GROUP = new SerializedString("log_group");
+    static final SerializableString ARN = new SerializedString("arn");
+    static final SerializableString WORKING_DIRECTORY = new SerializedString("working_directory");
+    static final SerializableString PATHS = new SerializedString("paths");
+    static final SerializableString MESSAGE = new SerializedString("message");
+    static final SerializableString REMOTE = new SerializedString("remote");
+    static final SerializableString TRUNCATED = new SerializedString("truncated");
+    static final SerializableString SKIPPED = new SerializedString("skipped");
+    static final SerializableString CAUSE = new SerializedString("cause");
+    static final SerializableString PATH = new SerializedString("path");
+    static final SerializableString LINE = new SerializedString("line");
+    static final SerializableString LABEL = new SerializedString("label");
+    static final SerializableString START_TIME = new SerializedString("start_time");
+    static final SerializableString END_TIME = new SerializedString("end_time");
+    static final SerializableString DEFAULT = new SerializedString("default");
+    static final SerializableString SERVICE = new SerializedString("service");
+    static final SerializableString SQL = new SerializedString("sql");
+    static final SerializableString ANNOTATIONS = new SerializedString("annotations");
+    static final SerializableString METADATA = new SerializedString("metadata");
+    static final SerializableString ATTRIBUTES = new SerializedString("attributes");
+    static final SerializableString HTTP = new SerializedString("http");
+    static final SerializableString REQUEST = new SerializedString("request");
+    static final SerializableString RESPONSE = new SerializedString("response");
+    static final SerializableString AWS = new SerializedString("aws");
+    static final SerializableString ECS = new SerializedString("ecs");
+    static final SerializableString EKS = new SerializedString("eks");
+    static final SerializableString ELASTIC_BEANSTALK = new SerializedString("elastic_beanstalk");
+    static final SerializableString XRAY = new SerializedString("xray");
+    static final SerializableString LINKS = new SerializedString("links");
+    static final SerializableString SUBSEGMENTS = new SerializedString("subsegments");
+    static final SerializableString CLOUDWATCH_LOGS = new SerializedString("cloudwatch_logs");
+    static final SerializableString EXCEPTIONS = new SerializedString("exceptions");
+    static final SerializableString STACK = new SerializedString("stack");
+
+    private K() {}
   }
 }

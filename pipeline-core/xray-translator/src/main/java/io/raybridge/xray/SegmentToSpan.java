@@ -187,15 +187,15 @@ public final class SegmentToSpan {
             : remote ? Span.SpanKind.SPAN_KIND_CLIENT : Span.SpanKind.SPAN_KIND_INTERNAL);
 
     Attrs.Out a = new Attrs.Out();
-    ObjectNode unknown = Json.NODES.objectNode();
+    LazyObject unknown = new LazyObject();
     // Members without an OTel place.
     if (top) {
       a.put(XRayAttributes.TYPE, s.type());
     } else {
       // An embedded subsegment's own ids and type do not decide its place; keep them verbatim.
-      putText(unknown, "trace_id", s.traceId());
-      putText(unknown, "parent_id", s.parentId());
-      putText(unknown, "type", s.type());
+      unknown.putText("trace_id", s.traceId());
+      unknown.putText("parent_id", s.parentId());
+      unknown.putText("type", s.type());
     }
     a.put(XRayAttributes.IN_PROGRESS, s.inProgress());
     a.put(XRayAttributes.NAMESPACE, s.namespace());
@@ -278,23 +278,23 @@ public final class SegmentToSpan {
       }
     }
     // Annotations keep their types; the key list says which attributes they are.
+    // (forEach: the record's read-only maps wrap every entry when iterated.)
     if (s.annotations() != null) {
       List<String> keys = new ArrayList<>(s.annotations().size());
-      for (Map.Entry<String, AnnotationValue> e : s.annotations().entrySet()) {
-        String k = e.getKey();
-        keys.add(k);
-        String attr =
-            RESERVED.contains(k) || k.startsWith("aws.xray.")
-                ? XRayAttributes.ANNOTATION_PREFIX + k
-                : k;
-        putAnnotation(a, attr, e.getValue());
-      }
+      s.annotations()
+          .forEach(
+              (k, v) -> {
+                keys.add(k);
+                String attr =
+                    RESERVED.contains(k) || k.startsWith("aws.xray.")
+                        ? XRayAttributes.ANNOTATION_PREFIX + k
+                        : k;
+                putAnnotation(a, attr, v);
+              });
       a.put(XRayAttributes.ANNOTATIONS, keys);
     }
     if (s.metadata() != null) {
-      for (Map.Entry<String, JsonNode> e : s.metadata().entrySet()) {
-        a.put(XRayAttributes.METADATA_PREFIX + e.getKey(), Json.write(e.getValue()));
-      }
+      s.metadata().forEach((k, v) -> a.put(XRayAttributes.METADATA_PREFIX + k, Json.write(v)));
       if (s.metadata().isEmpty()) {
         unknown.set("metadata", Json.NODES.objectNode());
       }
@@ -310,9 +310,9 @@ public final class SegmentToSpan {
     if (s.subsegments() != null && s.subsegments().isEmpty()) {
       unknown.set("subsegments", Json.NODES.arrayNode());
     }
-    s.extra().forEach(unknown::set);
+    unknown.setAll(s.extra());
     if (!unknown.isEmpty()) {
-      a.put(XRayAttributes.UNKNOWN, Json.write(unknown));
+      a.put(XRayAttributes.UNKNOWN, Json.write(unknown.node()));
     }
     span.addAllAttributes(a.list);
     span.setStatus(status(s, remote, statusMessage));
@@ -344,9 +344,9 @@ public final class SegmentToSpan {
     return st.build();
   }
 
-  private static void http(Http h, Attrs.Out a, ObjectNode unknown) {
-    ObjectNode hu = Json.NODES.objectNode();
-    h.extra().forEach(hu::set);
+  private static void http(Http h, Attrs.Out a, LazyObject unknown) {
+    LazyObject hu = new LazyObject();
+    hu.setAll(h.extra());
     boolean mapped = false;
     if (h.request() != null) {
       Http.Request r = h.request();
@@ -375,14 +375,14 @@ public final class SegmentToSpan {
       block(hu, "response", r.extra(), empty);
     }
     if (!hu.isEmpty() || !mapped) {
-      unknown.set("http", hu);
+      unknown.set("http", hu.node());
     }
   }
 
   private static void aws(
-      Aws w, Attrs.Out a, Attrs.Out sink, boolean resourceSink, ObjectNode unknown) {
-    ObjectNode au = Json.NODES.objectNode();
-    w.extra().forEach(au::set);
+      Aws w, Attrs.Out a, Attrs.Out sink, boolean resourceSink, LazyObject unknown) {
+    LazyObject au = new LazyObject();
+    au.setAll(w.extra());
     int before = a.list.size() + (resourceSink ? sink.list.size() : 0);
     sink.put(resourceSink ? "cloud.account.id" : "aws.account_id", w.accountId());
     a.put("rpc.method", w.operation());
@@ -497,17 +497,53 @@ public final class SegmentToSpan {
     }
     int after = a.list.size() + (resourceSink ? sink.list.size() : 0);
     if (!au.isEmpty() || after == before) {
-      unknown.set("aws", au);
+      unknown.set("aws", au.node());
     }
   }
 
   /** Records a block's unknown members, or an empty object if nothing else marks its presence. */
   private static void block(
-      ObjectNode parent, String key, Map<String, JsonNode> extra, boolean noMappedMembers) {
+      LazyObject parent, String key, Map<String, JsonNode> extra, boolean noMappedMembers) {
     if (!extra.isEmpty() || noMappedMembers) {
       ObjectNode o = Json.NODES.objectNode();
       extra.forEach(o::set);
       parent.set(key, o);
+    }
+  }
+
+  /**
+   * An object node made on its first member: most documents have no members without an OTel place,
+   * so the carrier of unknown members is usually never built.
+   */
+  private static final class LazyObject {
+    private ObjectNode node;
+
+    ObjectNode node() {
+      if (node == null) {
+        node = Json.NODES.objectNode();
+      }
+      return node;
+    }
+
+    void set(String key, JsonNode value) {
+      node().set(key, value);
+    }
+
+    void setAll(Map<String, JsonNode> members) {
+      if (!members.isEmpty()) {
+        ObjectNode o = node();
+        members.forEach(o::set);
+      }
+    }
+
+    void putText(String key, String v) {
+      if (v != null) {
+        node().put(key, v);
+      }
+    }
+
+    boolean isEmpty() {
+      return node == null || node.isEmpty();
     }
   }
 

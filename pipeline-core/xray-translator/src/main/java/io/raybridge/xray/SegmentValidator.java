@@ -168,15 +168,18 @@ public final class SegmentValidator {
     }
     // annotations
     if (s.annotations() != null) {
-      for (Map.Entry<String, AnnotationValue> e : s.annotations().entrySet()) {
-        checkAnnotationKey(e.getKey(), path, out);
-        if (e.getValue() instanceof AnnotationValue.Dbl d && !Double.isFinite(d.value())) {
-          out.add(
-              new Problem(
-                  Reason.INVALID_ANNOTATION,
-                  path + "annotation \"" + e.getKey() + "\" must be a finite number"));
-        }
-      }
+      // forEach: the record's read-only map wraps every entry when iterated.
+      s.annotations()
+          .forEach(
+              (key, value) -> {
+                checkAnnotationKey(key, path, out);
+                if (value instanceof AnnotationValue.Dbl d && !Double.isFinite(d.value())) {
+                  out.add(
+                      new Problem(
+                          Reason.INVALID_ANNOTATION,
+                          path + "annotation \"" + key + "\" must be a finite number"));
+                }
+              });
     }
     JsonNode odd = s.extra().get("annotations");
     if (odd != null) {
@@ -199,14 +202,16 @@ public final class SegmentValidator {
     }
     // metadata
     if (s.metadata() != null) {
-      for (Map.Entry<String, JsonNode> e : s.metadata().entrySet()) {
-        if (!e.getValue().isObject()) {
-          out.add(
-              new Problem(
-                  Reason.INVALID_FIELD,
-                  path + "metadata namespace \"" + e.getKey() + "\" must be an object"));
-        }
-      }
+      s.metadata()
+          .forEach(
+              (key, value) -> {
+                if (!value.isObject()) {
+                  out.add(
+                      new Problem(
+                          Reason.INVALID_FIELD,
+                          path + "metadata namespace \"" + key + "\" must be an object"));
+                }
+              });
     } else if (s.extra().containsKey("metadata")) {
       out.add(new Problem(Reason.INVALID_FIELD, path + "metadata must be an object"));
     }
@@ -286,8 +291,23 @@ public final class SegmentValidator {
     }
   }
 
+  /** {@link #isNameChar} for ASCII, looked up once: most names are plain ASCII. */
+  private static final boolean[] ASCII_NAME_CHARS = asciiNameChars();
+
+  private static boolean[] asciiNameChars() {
+    boolean[] table = new boolean[128];
+    for (int c = 0; c < table.length; c++) {
+      table[c] = isNameCharSlow(c);
+    }
+    return table;
+  }
+
   /** Unicode letters, numbers, whitespace and {@code _ . : / % & # = + \ - @}. */
   static boolean isNameChar(int cp) {
+    return cp >= 0 && cp < 128 ? ASCII_NAME_CHARS[cp] : isNameCharSlow(cp);
+  }
+
+  private static boolean isNameCharSlow(int cp) {
     if (Character.isLetter(cp) || Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
       return true;
     }
@@ -363,10 +383,21 @@ public final class SegmentValidator {
   private static boolean isHex(String s, int from, int to) {
     for (int i = from; i < to; i++) {
       char c = s.charAt(i);
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+      if (c >= 128 || !HEX_DIGITS[c]) {
         return false;
       }
     }
     return true;
+  }
+
+  /** ASCII hexadecimal digits, either case; ids are checked on every document. */
+  private static final boolean[] HEX_DIGITS = hexDigits();
+
+  private static boolean[] hexDigits() {
+    boolean[] table = new boolean[128];
+    for (int c = 0; c < table.length; c++) {
+      table[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+    return table;
   }
 }

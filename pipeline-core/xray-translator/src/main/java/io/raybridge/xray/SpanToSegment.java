@@ -732,7 +732,8 @@ public final class SpanToSegment {
     // Nothing keeps the view after this method returns, so one per thread serves every span.
     Attrs.In a = SPAN_VIEW.get().reset(span.getAttributesList());
     Span.SpanKind kind = span.getKind();
-    boolean localRoot = isLocalRoot(span);
+    AnyValue spanKind = a.first(XRayAttributes.AWS_SPAN_KIND); // as isLocalRoot(span) reads it
+    boolean localRoot = spanKind != null && "LOCAL_ROOT".equals(spanKind.getStringValue());
     if (localRoot) {
       a.take(XRayAttributes.AWS_SPAN_KIND);
     }
