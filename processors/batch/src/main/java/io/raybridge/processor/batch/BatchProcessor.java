@@ -35,8 +35,10 @@ import org.slf4j.Logger;
  * <p>A batch filled by {@code consume} is sent on the caller's thread, so that a slow downstream
  * slows the sender down. Batches whose oldest span reached {@code timeout} are sent by one timer
  * thread. A downstream failure cannot be returned to the callers whose data was in the batch (they
- * were answered already), so it is counted in {@code otelcol_processor_batch_dropped_spans} and
- * logged, rate-limited. Shutdown sends everything buffered within its timeout and counts the rest.
+ * were answered already): a retryable one keeps the batch to be sent again and refuses new data
+ * until a send succeeds, so senders back off; a permanent one is counted in {@code
+ * otelcol_processor_batch_dropped_spans} and logged, rate-limited. Shutdown sends everything
+ * buffered within its timeout and counts the rest.
  */
 final class BatchProcessor extends AbstractProcessor {
 
@@ -63,6 +65,9 @@ final class BatchProcessor extends AbstractProcessor {
   private final RateLimitedLogger rateLimited;
   private final long timeoutMillis;
 
+  /** How long a batch the next consumer refused (retryable) waits before it is sent again. */
+  static final long RETRY_DELAY_MILLIS = 1000;
+
   private final Map<List<String>, Batcher> batchers = new ConcurrentHashMap<>();
   private final Object batcherCreation = new Object();
 
@@ -78,6 +83,7 @@ final class BatchProcessor extends AbstractProcessor {
   private final LongCounter timeoutTriggers;
   private final LongCounter sizeTriggers;
   private final LongCounter dropped;
+  private final LongCounter retried;
   private final LongCounter oversized;
   private final LongCounter cardinalityRefused;
   private final ObservableLongGauge cardinality;
@@ -120,6 +126,11 @@ final class BatchProcessor extends AbstractProcessor {
             "otelcol_processor_batch_batch_size_trigger_send",
             "{batches}",
             "Batches sent because they reached send_batch_size or a size limit.");
+    this.retried =
+        telemetry.counter(
+            "otelcol_processor_batch_retried_spans",
+            "{spans}",
+            "Spans the next consumer refused with a retryable error, held to be sent again.");
     this.dropped =
         telemetry.counter(
             "otelcol_processor_batch_dropped_spans",
@@ -170,7 +181,9 @@ final class BatchProcessor extends AbstractProcessor {
       return;
     }
     if (config.metadataKeys().isEmpty()) {
-      add(batcher(List.of()), traces);
+      Batcher b = batcher(List.of());
+      refuseWhileHolding(b, traces);
+      add(b, traces);
       return;
     }
     Map<List<String>, Traces> parts = partition(traces);
@@ -194,11 +207,27 @@ final class BatchProcessor extends AbstractProcessor {
                 + " = "
                 + key);
       }
+      refuseWhileHolding(b, traces);
       targets.add(b);
     }
     int i = 0;
     for (Traces part : parts.values()) {
       add(targets.get(i++), part);
+    }
+  }
+
+  /**
+   * Refuses new data, with a retryable error, while the batcher holds a batch the next consumer
+   * refused: senders back off and retry instead of the data piling up here or being dropped.
+   */
+  private void refuseWhileHolding(Batcher b, Traces traces) {
+    if (b.refusing()) {
+      throw ConsumerException.retryable(
+          "batch processor: the next component refused the previous batch; holding "
+              + b.pendingSpans()
+              + " spans until it takes them, refusing "
+              + traces.spanCount()
+              + " more meanwhile");
     }
   }
 
@@ -234,11 +263,11 @@ final class BatchProcessor extends AbstractProcessor {
           new BatchSplitter(config.sendBatchMaxSize(), config.sendBatchMaxSizeBytes());
       List<Traces> batches = splitter.split(traces);
       countOversized(splitter.oversizedSpans());
-      send(batches, Trigger.SHUTDOWN);
+      send(batches, Trigger.SHUTDOWN, null);
       return;
     }
     countOversized(drained.oversizedSpans());
-    send(drained.batches(), Trigger.SIZE);
+    send(drained.batches(), Trigger.SIZE, batcher);
   }
 
   /**
@@ -252,7 +281,7 @@ final class BatchProcessor extends AbstractProcessor {
     for (Batcher b : batchers.values()) {
       Batcher.Drained drained = b.drainIfExpired(now);
       countOversized(drained.oversizedSpans());
-      send(drained.batches(), Trigger.TIMEOUT);
+      send(drained.batches(), Trigger.TIMEOUT, b);
       next = Math.min(next, b.deadlineMillis());
     }
     return next;
@@ -284,13 +313,48 @@ final class BatchProcessor extends AbstractProcessor {
     }
   }
 
-  private void send(List<Traces> batches, Trigger trigger) {
-    for (Traces batch : batches) {
-      sendOne(batch, trigger);
+  /**
+   * Sends {@code batches} in order. When the next consumer refuses one with a retryable error and
+   * the timer runs, that batch and the ones after it go back into {@code from} to be retried after
+   * {@link #RETRY_DELAY_MILLIS}, and new data is refused meanwhile; otherwise (permanent errors,
+   * shutdown, no timer) a refused batch is dropped and counted.
+   */
+  private void send(List<Traces> batches, Trigger trigger, Batcher from) {
+    for (int i = 0; i < batches.size(); i++) {
+      Traces batch = batches.get(i);
+      ConsumerException refusal = sendOne(batch, trigger);
+      if (refusal == null) {
+        if (from != null) {
+          from.delivered();
+        }
+        continue;
+      }
+      if (refusal.isRetryable()
+          && from != null
+          && timer != null
+          && from.putBack(
+              batches.subList(i, batches.size()), clock.millis() + RETRY_DELAY_MILLIS)) {
+        int held = 0;
+        for (Traces t : batches.subList(i, batches.size())) {
+          held += t.spanCount();
+        }
+        retried.add(held, attributes);
+        rateLimited.warn(
+            "downstream-retry",
+            "next consumer refused a batch of {} spans (retryable); holding {} spans to retry"
+                + " in {} ms and refusing new data meanwhile: {}",
+            batch.spanCount(),
+            held,
+            RETRY_DELAY_MILLIS,
+            refusal.getMessage());
+        return;
+      }
+      drop(batch, refusal);
     }
   }
 
-  private void sendOne(Traces batch, Trigger trigger) {
+  /** Sends one batch; returns the next consumer's refusal, or null when it took the batch. */
+  private ConsumerException sendOne(Traces batch, Trigger trigger) {
     switch (trigger) {
       case SIZE -> sizeTriggers.add(1, attributes);
       case TIMEOUT -> timeoutTriggers.add(1, attributes);
@@ -300,17 +364,21 @@ final class BatchProcessor extends AbstractProcessor {
     sendSizeBytes.record(batch.serializedSize(), attributes);
     try {
       forward(batch);
+      return null;
     } catch (RuntimeException e) {
-      ConsumerException ce = ConsumerException.from(e);
-      String reason = ce.isRetryable() ? "rejected_retryable" : "rejected_permanent";
-      dropped.add(batch.spanCount(), attributes.toBuilder().put("reason", reason).build());
-      rateLimited.warn(
-          "downstream-" + reason,
-          "next consumer rejected a batch of {} spans ({}); the spans are dropped: {}",
-          batch.spanCount(),
-          ce.isRetryable() ? "retryable" : "permanent",
-          ce.getMessage());
+      return ConsumerException.from(e);
     }
+  }
+
+  private void drop(Traces batch, ConsumerException ce) {
+    String reason = ce.isRetryable() ? "rejected_retryable" : "rejected_permanent";
+    dropped.add(batch.spanCount(), attributes.toBuilder().put("reason", reason).build());
+    rateLimited.warn(
+        "downstream-" + reason,
+        "next consumer rejected a batch of {} spans ({}); the spans are dropped: {}",
+        batch.spanCount(),
+        ce.isRetryable() ? "retryable" : "permanent",
+        ce.getMessage());
   }
 
   private void countOversized(int spans) {
@@ -337,7 +405,10 @@ final class BatchProcessor extends AbstractProcessor {
       countOversized(drained.oversizedSpans());
       for (Traces batch : drained.batches()) {
         if (System.nanoTime() - deadline < 0) {
-          sendOne(batch, Trigger.SHUTDOWN);
+          ConsumerException refusal = sendOne(batch, Trigger.SHUTDOWN);
+          if (refusal != null) {
+            drop(batch, refusal);
+          }
         } else {
           unsent += batch.spanCount();
         }

@@ -26,6 +26,7 @@ final class Batcher {
   private long pendingBytes;
   private long oldestMillis;
   private boolean closed;
+  private boolean holdingRefused;
 
   /**
    * @param sendBatchSize the span count that triggers a send (0: every add)
@@ -102,6 +103,41 @@ final class Batcher {
   synchronized Drained close() {
     closed = true;
     return drainLocked();
+  }
+
+  /**
+   * Puts batches the next consumer refused with a retryable error back at the front of the buffer,
+   * in order, to be sent again at {@code retryAtMillis} (by the timer, with whatever else is
+   * buffered by then), and makes {@link #refusing} true until a send succeeds. Once closed, nothing
+   * is put back: the caller handles the batches.
+   *
+   * @return whether the batches were put back
+   */
+  synchronized boolean putBack(List<Traces> batches, long retryAtMillis) {
+    if (closed) {
+      return false;
+    }
+    for (int i = batches.size() - 1; i >= 0; i--) {
+      Traces t = batches.get(i);
+      pending.add(0, t);
+      pendingSpans += t.spanCount();
+      if (maxBytes > 0) {
+        pendingBytes += t.serializedSize();
+      }
+    }
+    oldestMillis = retryAtMillis - timeoutMillis;
+    holdingRefused = true;
+    return true;
+  }
+
+  /** Whether the buffer holds data the next consumer refused, so new data should be refused. */
+  synchronized boolean refusing() {
+    return holdingRefused && !closed;
+  }
+
+  /** A send from this buffer succeeded: the next consumer takes data again. */
+  synchronized void delivered() {
+    holdingRefused = false;
   }
 
   /** When the oldest buffered data reaches the timeout; {@code Long.MAX_VALUE} when empty. */

@@ -504,6 +504,46 @@ class BatchProcessorTest {
   }
 
   @Test
+  void aRetryableRefusalHoldsTheBatchRefusesNewDataAndDeliversItWhenTheConsumerTakesIt() {
+    FailingConsumer next = FailingConsumer.retryable(1, sink);
+    BatchProcessor p = processor(config(5, 0, 0, Duration.ofMillis(200)), next);
+    p.start();
+
+    p.consume(spans("svc", 6)); // reaches send_batch_size: sent, refused, held
+    assertThat(next.calls()).isEqualTo(1);
+    assertThatThrownBy(() -> p.consume(spans("svc", 2)))
+        .isInstanceOfSatisfying(ConsumerException.class, e -> assertThat(e.isRetryable()).isTrue())
+        .hasMessageContaining("holding 6 spans");
+
+    clock.advance(Duration.ofMillis(BatchProcessor.RETRY_DELAY_MILLIS));
+    p.flushExpired();
+    sink.awaitSpanCount(6, Duration.ofSeconds(10));
+    assertThatCode(() -> p.consume(spans("svc", 5))).doesNotThrowAnyException();
+    sink.awaitSpanCount(11, Duration.ofSeconds(10));
+
+    assertThat(telemetry.counterValue("otelcol_processor_batch_retried_spans")).isEqualTo(6);
+    assertThat(
+            telemetry.counterValue(
+                "otelcol_processor_batch_dropped_spans", "reason", "rejected_retryable"))
+        .isZero();
+  }
+
+  @Test
+  void aHeldBatchTheConsumerStillRefusesAtShutdownIsDroppedAndCounted() {
+    BatchProcessor p =
+        processor(config(5, 0, 0, Duration.ofMillis(200)), FailingConsumer.always(true));
+    p.start();
+    p.consume(spans("svc", 6));
+
+    p.shutdown(Duration.ofSeconds(5));
+
+    assertThat(
+            telemetry.counterValue(
+                "otelcol_processor_batch_dropped_spans", "reason", "rejected_retryable"))
+        .isEqualTo(6);
+  }
+
+  @Test
   void downstreamRejectionsAreLoggedAtMostOncePerIntervalWithTheCountInBetween() {
     List<String> warnings = new CopyOnWriteArrayList<>();
     BatchProcessor p =
