@@ -283,36 +283,38 @@ public final class OtlpWire {
       if (tag == 0) {
         return;
       }
-      int number = WireFormat.getTagFieldNumber(tag);
-      Kind kind = number < fields.length ? fields[number] : Kind.UNKNOWN;
-      int wireType = WireFormat.getTagWireType(tag);
-      if (!expects(kind, wireType)) {
-        if (!in.skipField(tag)) {
-          // An end-group tag without a start: the runtime rejects it.
-          throw invalidEndTag();
-        }
-        continue;
+      field(in, tag, fields, counter, depth);
+    }
+  }
+
+  /** Reads one field of a message whose fields are {@code fields}, checking it as it goes. */
+  private static void field(CodedInputStream in, int tag, Kind[] fields, Counter counter, int depth)
+      throws IOException {
+    int number = WireFormat.getTagFieldNumber(tag);
+    Kind kind = number < fields.length ? fields[number] : Kind.UNKNOWN;
+    if (!expects(kind, WireFormat.getTagWireType(tag))) {
+      if (!in.skipField(tag)) {
+        // An end-group tag without a start: the runtime rejects it.
+        throw invalidEndTag();
       }
-      switch (kind) {
-        case VARINT -> in.readRawVarint64();
-        case FIXED32 -> in.readRawLittleEndian32();
-        case FIXED64 -> in.readRawLittleEndian64();
-        case BYTES -> in.skipField(tag);
-        case STRING -> string(in, counter);
-        case SPAN -> {
-          int len = in.readRawVarint32();
-          checkLength(in, len);
-          int limit = in.pushLimit(len);
+      return;
+    }
+    switch (kind) {
+      case VARINT -> in.readRawVarint64();
+      case FIXED32 -> in.readRawLittleEndian32();
+      case FIXED64 -> in.readRawLittleEndian64();
+      case BYTES -> in.skipField(tag);
+      case STRING -> string(in, counter);
+      default -> {
+        int len = in.readRawVarint32();
+        checkLength(in, len);
+        int limit = in.pushLimit(len);
+        if (kind == Kind.SPAN) {
           span(in, counter, depth + 1);
-          in.popLimit(limit);
-        }
-        default -> {
-          int len = in.readRawVarint32();
-          checkLength(in, len);
-          int limit = in.pushLimit(len);
+        } else {
           walk(in, fieldsOf(kind), counter, depth + 1);
-          in.popLimit(limit);
         }
+        in.popLimit(limit);
       }
     }
   }
@@ -344,28 +346,7 @@ public final class OtlpWire {
       } else if (tag == TAG_2_BYTES) {
         spanIdValid = id(in, counter, 8);
       } else {
-        int number = WireFormat.getTagFieldNumber(tag);
-        Kind kind = number < SPAN_FIELDS.length ? SPAN_FIELDS[number] : Kind.UNKNOWN;
-        if (!expects(kind, WireFormat.getTagWireType(tag))) {
-          if (!in.skipField(tag)) {
-            throw invalidEndTag();
-          }
-          continue;
-        }
-        switch (kind) {
-          case VARINT -> in.readRawVarint64();
-          case FIXED32 -> in.readRawLittleEndian32();
-          case FIXED64 -> in.readRawLittleEndian64();
-          case BYTES -> in.skipField(tag);
-          case STRING -> string(in, counter);
-          default -> {
-            int len = in.readRawVarint32();
-            checkLength(in, len);
-            int limit = in.pushLimit(len);
-            walk(in, fieldsOf(kind), counter, depth + 1);
-            in.popLimit(limit);
-          }
-        }
+        field(in, tag, SPAN_FIELDS, counter, depth);
       }
     }
     counter.spans++;
