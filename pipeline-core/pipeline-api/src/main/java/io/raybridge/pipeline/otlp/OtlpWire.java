@@ -83,7 +83,7 @@ public final class OtlpWire {
         int start = offset + in.getTotalBytesRead();
         int before = counter.spans;
         int limit = in.pushLimit(len);
-        resourceSpans(in, counter, 1);
+        walk(in, RESOURCE_SPANS, counter, 1);
         in.popLimit(limit);
         if (slices.size() == counts.length) {
           counts = Arrays.copyOf(counts, counts.length * 2);
@@ -260,11 +260,6 @@ public final class OtlpWire {
       case ENTITY_REF -> ENTITY_REF_FIELDS;
       default -> throw new IllegalArgumentException(message + " is not a message");
     };
-  }
-
-  private static void resourceSpans(CodedInputStream in, Counter counter, int depth)
-      throws IOException {
-    walk(in, RESOURCE_SPANS, counter, depth);
   }
 
   /**

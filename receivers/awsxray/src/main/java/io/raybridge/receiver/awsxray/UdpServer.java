@@ -349,15 +349,10 @@ final class UdpServer {
    */
   private static final class Datagram {
     final byte[] bytes;
-    int length;
 
-    Datagram(int capacity) {
-      this.bytes = new byte[capacity];
+    Datagram(int length) {
+      this.bytes = new byte[length];
     }
-  }
-
-  private static Datagram acquire(int length) {
-    return new Datagram(length);
   }
 
   private void release(Datagram d) {
@@ -431,9 +426,8 @@ final class UdpServer {
         buffer.flip();
         datagramsRead.increment();
         int length = buffer.remaining();
-        Datagram d = acquire(length);
-        buffer.get(d.bytes, 0, length);
-        d.length = length;
+        Datagram d = new Datagram(length);
+        buffer.get(d.bytes);
         if (!enqueue(d)) {
           dropped(d);
         }
@@ -484,7 +478,7 @@ final class UdpServer {
     private void decode(Datagram d) {
       DatagramDecoder.Decoded decoded;
       try {
-        decoded = DatagramDecoder.decode(d.bytes, 0, d.length, maxDatagramBytes);
+        decoded = DatagramDecoder.decode(d.bytes, 0, d.bytes.length, maxDatagramBytes);
       } finally {
         // The decoded documents hold copies; the buffer can be reused at once.
         release(d);
