@@ -109,22 +109,30 @@ final class Ids {
     }
   }
 
+  /** Hex digit values by character, -1 for anything else; ids are decoded on every document. */
+  private static final byte[] NIBBLES = nibbles();
+
+  private static byte[] nibbles() {
+    byte[] table = new byte[128];
+    java.util.Arrays.fill(table, (byte) -1);
+    for (int i = 0; i < 16; i++) {
+      table["0123456789abcdef".charAt(i)] = (byte) i;
+      table["0123456789ABCDEF".charAt(i)] = (byte) i;
+    }
+    return table;
+  }
+
   private static int nibble(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
+    int v = c < 128 ? NIBBLES[c] : -1;
+    if (v < 0) {
+      throw new IllegalArgumentException("not a hex digit: " + c);
     }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    throw new IllegalArgumentException("not a hex digit: " + c);
+    return v;
   }
 
   /**
    * Epoch seconds to nanoseconds, using the shortest decimal form of the double so that {@code
-   * 1480615200.0102345} becomes exactly {@code 1480615200010234500}.
+   * 1480615200.0102346} becomes exactly {@code 1480615200010234600}.
    */
   static long nanos(double seconds) {
     if (!Double.isFinite(seconds) || seconds < 0 || seconds >= 9e9) {

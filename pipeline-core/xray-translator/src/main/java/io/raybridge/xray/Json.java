@@ -187,9 +187,13 @@ final class Json {
 
   /**
    * Epoch seconds to nanoseconds through the shortest decimal form, so that {@code
-   * 1480615200.0102345} becomes exactly {@code 1480615200010234500}.
+   * 1480615200.0102346} becomes exactly {@code 1480615200010234600}.
    */
   static long plainNanos(double seconds) {
+    long fast = EpochDecimal.nanos(seconds);
+    if (fast >= 0) {
+      return fast;
+    }
     char[] p = PLAIN_BUFFER.get();
     int len = plainInto(seconds, p);
     long secs = 0;
@@ -215,6 +219,10 @@ final class Json {
 
   /** Formats a finite double into {@code out}; returns the length. */
   private static int plainInto(double d, char[] out) {
+    long nanos = EpochDecimal.nanos(d);
+    if (nanos >= 0) {
+      return plainNanosInto(nanos, out);
+    }
     // StringBuilder.append(double) formats exactly like Double.toString without creating a String.
     StringBuilder s = DOUBLE_TEXT.get();
     s.setLength(0);
@@ -266,6 +274,38 @@ final class Json {
       if (out[n - 1] == '.') {
         n--;
       }
+    }
+    return n;
+  }
+
+  /** Writes non-negative nanoseconds as seconds with the fraction's trailing zeros removed. */
+  private static int plainNanosInto(long nanos, char[] out) {
+    long secs = nanos / 1_000_000_000L;
+    int frac = (int) (nanos - secs * 1_000_000_000L);
+    int n = 0;
+    if (secs == 0) {
+      out[n++] = '0';
+    } else {
+      int digits = 0;
+      for (long v = secs; v != 0; v /= 10) {
+        digits++;
+      }
+      for (int i = digits - 1; i >= 0; i--, secs /= 10) {
+        out[n + i] = (char) ('0' + secs % 10);
+      }
+      n += digits;
+    }
+    if (frac != 0) {
+      int width = 9;
+      while (frac % 10 == 0) {
+        frac /= 10;
+        width--;
+      }
+      out[n++] = '.';
+      for (int i = width - 1; i >= 0; i--, frac /= 10) {
+        out[n + i] = (char) ('0' + frac % 10);
+      }
+      n += width;
     }
     return n;
   }
