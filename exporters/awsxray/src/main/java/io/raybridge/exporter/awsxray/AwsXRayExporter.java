@@ -14,6 +14,7 @@ import io.raybridge.pipeline.util.RateLimitedLogger;
 import io.raybridge.xray.SegmentCodec;
 import io.raybridge.xray.SpanToSegment;
 import io.raybridge.xray.model.Segment;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,15 +26,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
-import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
-import software.amazon.awssdk.services.xray.XRayClient;
-import software.amazon.awssdk.services.xray.model.UnprocessedTraceSegment;
 
 /**
  * The {@code awsxray} exporter: spans → segment documents ({@link SpanToSegment}) →
- * PutTraceSegments in calls of at most 50 documents.
+ * PutTraceSegments in calls of at most 50 documents ({@link TraceSegmentsClient}).
  *
  * <p><b>Resumable batches.</b> The exporter helper retries a failed batch by calling {@link
  * #export} again with the same {@link Traces} object. The documents of a batch that were not yet
@@ -72,8 +68,8 @@ final class AwsXRayExporter implements Exporter {
   private ObservableDoubleGauge budgetGauge;
   private volatile XRayClients.Opened clients;
 
-  /** A document and its segment id (null when the document has none). */
-  record Doc(String id, String json) {}
+  /** A document (UTF-8 JSON) and its segment id (null when the document has none). */
+  record Doc(String id, byte[] json) {}
 
   /** What is left to send of a batch, and whether any of it was delivered. */
   private record Pending(List<Doc> docs, boolean deliveredAny, long sequence) {}
@@ -156,7 +152,7 @@ final class AwsXRayExporter implements Exporter {
   }
 
   private void open() {
-    XRayClients.Opened opened = XRayClients.open(config, credentials);
+    XRayClients.Opened opened = XRayClients.open(config, credentials, settings.threadFactory());
     clients = opened;
     budgetGauge =
         settings
@@ -211,7 +207,7 @@ final class AwsXRayExporter implements Exporter {
     if (docs.isEmpty()) {
       return;
     }
-    XRayClient client = clients.xray();
+    TraceSegmentsClient client = clients.segments();
     List<Doc> remaining = new ArrayList<>();
     ConsumerException failure = null;
     int rejected = 0;
@@ -282,19 +278,21 @@ final class AwsXRayExporter implements Exporter {
   /** The result of one PutTraceSegments call. */
   private record Outcome(int accepted, int rejected, List<Doc> retry, ConsumerException failure) {}
 
-  private Outcome call(XRayClient client, List<Doc> chunk) {
-    List<String> bodies = new ArrayList<>(chunk.size());
+  private Outcome call(TraceSegmentsClient client, List<Doc> chunk) {
+    List<byte[]> bodies = new ArrayList<>(chunk.size());
     for (Doc d : chunk) {
       bodies.add(d.json());
     }
-    List<UnprocessedTraceSegment> unprocessed;
+    List<TraceSegmentsClient.Unprocessed> unprocessed;
     try {
-      unprocessed =
-          client.putTraceSegments(r -> r.traceSegmentDocuments(bodies)).unprocessedTraceSegments();
-    } catch (AwsServiceException e) {
-      return serviceFailure(chunk, e);
-    } catch (RuntimeException e) {
-      // SdkClientException (I/O, timeouts) and anything unexpected: the call may be repeated.
+      TraceSegmentsClient.Answer answer = client.put(bodies);
+      if (answer instanceof TraceSegmentsClient.Refused refused) {
+        return serviceFailure(chunk, refused);
+      }
+      unprocessed = ((TraceSegmentsClient.Processed) answer).unprocessed();
+    } catch (IOException | RuntimeException e) {
+      // I/O errors, timeouts, credentials that cannot be resolved, unreadable answers: the call
+      // may be repeated.
       String kind = clientErrorKind(e);
       backendErrors.add(1, settings.telemetry().attributes("kind", kind));
       telemetry.backendError(kind);
@@ -321,7 +319,7 @@ final class AwsXRayExporter implements Exporter {
     Map<String, List<String>> rejectedIds = new HashMap<>();
     int notAccepted = 0;
     boolean throttled = false;
-    for (UnprocessedTraceSegment u : unprocessed) {
+    for (TraceSegmentsClient.Unprocessed u : unprocessed) {
       String code = u.errorCode() == null ? "Unknown" : u.errorCode();
       unprocessedSegments.add(1, settings.telemetry().attributes("error_code", code));
       List<Doc> matching = u.id() == null ? null : byId.remove(u.id());
@@ -360,13 +358,13 @@ final class AwsXRayExporter implements Exporter {
     return new Outcome(accepted, rejected, retry, null);
   }
 
-  private Outcome serviceFailure(List<Doc> chunk, AwsServiceException e) {
-    int status = e.statusCode();
-    String code = errorCode(e);
+  private Outcome serviceFailure(List<Doc> chunk, TraceSegmentsClient.Refused e) {
+    int status = e.status();
+    String code = e.errorCode();
     String kind = status >= 500 ? "http_5xx" : "http_4xx";
     backendErrors.add(1, settings.telemetry().attributes("kind", kind));
     telemetry.backendError(kind);
-    if (e.isThrottlingException() || isThrottling(code)) {
+    if (e.throttling() || isThrottling(code)) {
       throttledCalls.add(1, attributes);
       limiter.onThrottle();
       return new Outcome(
@@ -377,7 +375,11 @@ final class AwsXRayExporter implements Exporter {
     }
     if (status >= 500 || status == 408) {
       return new Outcome(
-          0, 0, chunk, ConsumerException.retryable("X-Ray answered " + status + " " + code, e));
+          0,
+          0,
+          chunk,
+          ConsumerException.retryable(
+              "X-Ray answered " + status + " " + code + ": " + e.message()));
     }
     rejectedSegments.add(chunk.size(), settings.telemetry().attributes("error_code", code));
     telemetry.rejected(chunk.size());
@@ -391,7 +393,7 @@ final class AwsXRayExporter implements Exporter {
         chunk.size(),
         status,
         code,
-        e.awsErrorDetails() != null ? e.awsErrorDetails().errorMessage() : e.getMessage(),
+        e.message(),
         ids);
     return new Outcome(0, chunk.size(), List.of(), null);
   }
@@ -406,15 +408,9 @@ final class AwsXRayExporter implements Exporter {
     return c.contains("throttl") || c.contains("ratelimit") || c.contains("toomanyrequests");
   }
 
-  /** The service's error code, e.g. {@code ThrottledException}; {@code HTTP<status>} if none. */
-  private static String errorCode(AwsServiceException e) {
-    String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : null;
-    return code == null || code.isEmpty() ? "HTTP" + e.statusCode() : code;
-  }
-
   private static String clientErrorKind(Exception e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException) {
+      if (t instanceof TraceSegmentsClient.CallTimeoutException) {
         return "timeout";
       }
       if (t instanceof java.net.ConnectException) {
@@ -436,7 +432,7 @@ final class AwsXRayExporter implements Exporter {
     for (ResourceSpans rs : traces.resourceSpans()) {
       try {
         for (Segment s : translator.toSegments(rs)) {
-          out.add(new Doc(s.id(), SegmentCodec.serialize(s)));
+          out.add(new Doc(s.id(), SegmentCodec.serializeBytes(s)));
         }
       } catch (RuntimeException e) {
         int spans = 0;

@@ -2,6 +2,9 @@ package io.raybridge.exporter.awsxray;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -17,20 +20,31 @@ import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 import software.amazon.awssdk.services.xray.XRayClient;
+import software.amazon.awssdk.services.xray.endpoints.XRayEndpointProvider;
 import software.amazon.awssdk.utils.AttributeMap;
 
 /**
- * Builds the AWS SDK clients an exporter needs from its config: an {@link XRayClient} over the
- * SDK's {@code HttpURLConnection}-based HTTP client (no third-party dependencies, and it supports
- * both an outbound proxy and trusting every certificate and host name for {@code no_verify_ssl}).
+ * Builds the AWS SDK clients an exporter needs from its config: an {@link XRayClient} and a {@link
+ * TraceSegmentsClient} over the SDK's {@code HttpURLConnection}-based HTTP client (no third-party
+ * dependencies, and it supports both an outbound proxy and trusting every certificate and host name
+ * for {@code no_verify_ssl}).
  */
 final class XRayClients {
 
   private XRayClients() {}
 
-  /** What {@link #open} returns: the X-Ray client and whatever must be closed with it. */
-  record Opened(XRayClient xray, SdkHttpClient http, AutoCloseable credentials) {
+  /**
+   * What {@link #open} returns: the X-Ray client (telemetry records), the PutTraceSegments client
+   * on the same HTTP client and credentials, and whatever must be closed with them.
+   */
+  record Opened(
+      XRayClient xray,
+      TraceSegmentsClient segments,
+      SdkHttpClient http,
+      AutoCloseable credentials,
+      ScheduledExecutorService timer) {
     void close() {
+      timer.shutdownNow();
       xray.close();
       http.close();
       if (credentials != null) {
@@ -49,7 +63,8 @@ final class XRayClients {
    * @param credentials base credentials, or {@code null} for the SDK's default chain
    * @throws IllegalStateException when no region can be found
    */
-  static Opened open(AwsXRayExporterConfig config, AwsCredentialsProvider credentials) {
+  static Opened open(
+      AwsXRayExporterConfig config, AwsCredentialsProvider credentials, ThreadFactory threads) {
     Region region = region(config);
     SdkHttpClient http = httpClient(config);
     AwsCredentialsProvider base =
@@ -83,10 +98,24 @@ final class XRayClients {
                     // must see every throttling answer to adapt its rate: the SDK must not retry.
                     o.retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallTimeout(config.requestTimeout()));
+    URI endpoint;
     if (config.endpoint() != null) {
-      builder.endpointOverride(URI.create(config.endpoint()));
+      endpoint = URI.create(config.endpoint());
+      builder.endpointOverride(endpoint);
+    } else {
+      endpoint =
+          XRayEndpointProvider.defaultProvider()
+              .resolveEndpoint(p -> p.region(region))
+              .join()
+              .url();
     }
-    return new Opened(builder.build(), http, assumed);
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, threads);
+    // Nearly every call completes: its abort is cancelled and must not stay queued.
+    timer.setRemoveOnCancelPolicy(true);
+    TraceSegmentsClient segments =
+        new TraceSegmentsClient(
+            http, endpoint, region.id(), effective, config.requestTimeout(), timer);
+    return new Opened(builder.build(), segments, http, assumed, timer);
   }
 
   static Region region(AwsXRayExporterConfig config) {

@@ -248,7 +248,7 @@ class OpenTelemetrySdkEndToEndTest {
     assertThat(inv.subsegmentList()).isEmpty();
 
     assertThat(telemetry.counterValue("raybridge_exporter_xray_sent_segments")).isEqualTo(2);
-    // Signed by the SDK's XRayClient (its invocation headers), not by hand.
+    // Signed with the SDK's SigV4 signer over the payload hash, with the SDK's invocation headers.
     assertThat(api.signedHeaders())
         .contains("host", "x-amz-date", "x-amz-content-sha256", "amz-sdk-invocation-id");
   }
