@@ -170,35 +170,32 @@ public final class SegmentCodec {
   }
 
   private static List<Segment> parseBody(byte[] bytes, int offset, int length) {
+    List<Segment> fast = parseBodyFast(bytes, offset, length);
+    return fast != null ? fast : parseBodyJackson(bytes, offset, length);
+  }
+
+  /**
+   * Reads the body with {@link AsciiJsonParser}; null where the document is outside its subset or
+   * is not a valid document at all, in which case {@link #parseBodyJackson} decides (and words any
+   * error).
+   */
+  static List<Segment> parseBodyFast(byte[] bytes, int offset, int length) {
+    AsciiJsonParser p = AsciiJsonParser.acquire(bytes, offset, length);
+    if (p == null) {
+      return null;
+    }
+    try {
+      return readBody(p);
+    } catch (RuntimeException | IOException e) {
+      return null;
+    } finally {
+      p.release();
+    }
+  }
+
+  static List<Segment> parseBodyJackson(byte[] bytes, int offset, int length) {
     try (JsonParser p = Json.FACTORY.createParser(bytes, offset, length)) {
-      JsonToken t = p.nextToken();
-      if (t == null) {
-        throw new SegmentFormatException(Reason.EMPTY_DOCUMENT, "empty document");
-      }
-      List<Segment> out;
-      if (t == JsonToken.START_OBJECT) {
-        out = List.of(readSegment(p));
-      } else if (t == JsonToken.START_ARRAY) {
-        out = new ArrayList<>();
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-          if (t != JsonToken.START_OBJECT) {
-            throw new SegmentFormatException(
-                Reason.NOT_AN_OBJECT, "array element is not a segment object but " + t);
-          }
-          out.add(readSegment(p));
-        }
-        if (out.isEmpty()) {
-          throw new SegmentFormatException(Reason.EMPTY_DOCUMENT, "empty array of documents");
-        }
-      } else {
-        throw new SegmentFormatException(
-            Reason.NOT_AN_OBJECT, "document is not a JSON object or array but " + t);
-      }
-      if (p.nextToken() != null) {
-        throw new SegmentFormatException(
-            Reason.TRAILING_DATA, "unexpected data after the document");
-      }
-      return out;
+      return readBody(p);
     } catch (StreamConstraintsException e) {
       throw new SegmentFormatException(
           Reason.TOO_DEEP, "document nested deeper than " + Json.MAX_NESTING_DEPTH, e);
@@ -208,6 +205,36 @@ public final class SegmentCodec {
     } catch (IOException e) {
       throw new SegmentFormatException(Reason.INVALID_JSON, "invalid JSON: " + e.getMessage(), e);
     }
+  }
+
+  private static List<Segment> readBody(JsonParser p) throws IOException {
+    JsonToken t = p.nextToken();
+    if (t == null) {
+      throw new SegmentFormatException(Reason.EMPTY_DOCUMENT, "empty document");
+    }
+    List<Segment> out;
+    if (t == JsonToken.START_OBJECT) {
+      out = List.of(readSegment(p));
+    } else if (t == JsonToken.START_ARRAY) {
+      out = new ArrayList<>();
+      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        if (t != JsonToken.START_OBJECT) {
+          throw new SegmentFormatException(
+              Reason.NOT_AN_OBJECT, "array element is not a segment object but " + t);
+        }
+        out.add(readSegment(p));
+      }
+      if (out.isEmpty()) {
+        throw new SegmentFormatException(Reason.EMPTY_DOCUMENT, "empty array of documents");
+      }
+    } else {
+      throw new SegmentFormatException(
+          Reason.NOT_AN_OBJECT, "document is not a JSON object or array but " + t);
+    }
+    if (p.nextToken() != null) {
+      throw new SegmentFormatException(Reason.TRAILING_DATA, "unexpected data after the document");
+    }
+    return out;
   }
 
   /** Reads a segment; the current token is START_OBJECT. */
