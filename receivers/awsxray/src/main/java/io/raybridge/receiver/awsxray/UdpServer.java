@@ -35,6 +35,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 
 /**
@@ -42,11 +43,15 @@ import org.slf4j.Logger;
  * processing:
  *
  * <ol>
- *   <li>{@value #READERS} reader threads only copy datagrams from the socket into arrays of their
- *       exact size and put them on a queue bounded in bytes ({@code udp_queue_max_bytes}). When the
- *       queue is full the datagram is dropped at once, counted in {@value #DROPPED_DATAGRAMS} and
- *       in the refused spans, and a warning is logged (rate-limited): a reader that waited instead
- *       would let the kernel drop datagrams silently once the socket buffer is full.
+ *   <li>{@value #READERS} reader thread only copies datagrams from the socket into arrays of their
+ *       exact size and puts them on a queue bounded in bytes ({@code udp_queue_max_bytes}), in
+ *       groups of up to {@value #MAX_BATCH_DOCUMENTS}: what one pass over the socket found. When
+ *       the queue is full the datagram is dropped at once, counted in {@value #DROPPED_DATAGRAMS}
+ *       and in the refused spans, and a warning is logged (rate-limited): a reader that waited
+ *       instead would let the kernel drop datagrams silently once the socket buffer is full. While
+ *       datagrams keep arriving the reader pauses {@link #READ_PAUSE} between passes instead of
+ *       waking for each datagram; once a pass finds the socket empty it waits for the socket again,
+ *       so an idle receiver never wakes and a lone datagram is read at once.
  *   <li>{@value #WORKERS} worker threads decode the queued datagrams and hand what they gathered to
  *       the next consumer in one call once {@value #MAX_BATCH_DOCUMENTS} documents are pending or
  *       the oldest pending document waited {@link #LINGER}. A slow or blocking pipeline holds up
@@ -62,8 +67,19 @@ import org.slf4j.Logger;
  */
 final class UdpServer {
 
-  /** Reader threads, as the daemon and the Collector use. */
-  static final int READERS = 2;
+  /**
+   * Reader threads. One thread reads a loopback socket at well over 100k datagrams/s; a second one,
+   * waiting on the same socket, was woken for every datagram only to find it taken.
+   */
+  static final int READERS = 1;
+
+  /**
+   * The pause between two passes over the socket while datagrams keep arriving: a steady stream is
+   * then read a millisecond's worth at a time, one wakeup per pass instead of per datagram. The
+   * socket buffer holds far more than a millisecond of datagrams at any rate the receiver keeps up
+   * with.
+   */
+  static final Duration READ_PAUSE = Duration.ofMillis(1);
 
   /** Threads that decode datagrams and call the pipeline. */
   static final int WORKERS = 2;
@@ -105,8 +121,11 @@ final class UdpServer {
   private final List<Thread> workers = new ArrayList<>();
   private final List<Selector> selectors = new ArrayList<>();
 
-  /** Datagrams read and waiting for a worker; bounded in bytes by {@link #queuedBytes}. */
-  private final LinkedBlockingQueue<Datagram> queue = new LinkedBlockingQueue<>();
+  /**
+   * Groups of datagrams read and waiting for a worker; bounded in bytes by {@link #queuedBytes}.
+   * One element per pass over the socket, so a worker is woken once for what a pass found.
+   */
+  private final LinkedBlockingQueue<List<Datagram>> queue = new LinkedBlockingQueue<>();
 
   private final AtomicLong queuedBytes = new AtomicLong();
   private final LongAdder datagramsRead = new LongAdder();
@@ -275,9 +294,11 @@ final class UdpServer {
       logger.warn("closing UDP {} failed", endpoint, e);
     }
     int left = 0;
-    for (Datagram d; (d = queue.poll()) != null; ) {
-      queuedBytes.addAndGet(-d.bytes.length);
-      left++;
+    for (List<Datagram> group; (group = queue.poll()) != null; ) {
+      for (Datagram d : group) {
+        queuedBytes.addAndGet(-d.bytes.length);
+        left++;
+      }
     }
     if (left > 0) {
       droppedDatagrams.add(left, attributes);
@@ -359,14 +380,10 @@ final class UdpServer {
     queuedBytes.addAndGet(-d.bytes.length);
   }
 
-  /** Queues a datagram unless that would exceed the queue's bounds; never waits. */
-  private boolean enqueue(Datagram d) {
+  /** Counts a datagram into the queue's bound unless that would exceed it; never waits. */
+  private boolean reserve(Datagram d) {
     long size = d.bytes.length;
     if (queuedBytes.addAndGet(size) > queueMaxBytes) {
-      queuedBytes.addAndGet(-size);
-      return false;
-    }
-    if (!queue.offer(d)) {
       queuedBytes.addAndGet(-size);
       return false;
     }
@@ -402,10 +419,13 @@ final class UdpServer {
     @Override
     public void run() {
       try {
+        long pause = READ_PAUSE.toNanos();
         while (running) {
           selector.select();
           selector.selectedKeys().clear();
-          drain();
+          while (drain() > 0 && running) {
+            LockSupport.parkNanos(pause);
+          }
         }
         // Stopping: what already reached the socket was sent to us; queue it too.
         drain();
@@ -416,22 +436,42 @@ final class UdpServer {
       }
     }
 
-    /** Reads until the socket is empty. */
-    private void drain() throws IOException {
+    /**
+     * Reads until the socket is empty and queues what it read in groups.
+     *
+     * @return the datagrams read
+     */
+    private int drain() throws IOException {
+      int read = 0;
+      List<Datagram> group = null;
       while (true) {
         buffer.clear();
         if (ch.receive(buffer) == null) {
-          return;
+          break;
         }
         buffer.flip();
         datagramsRead.increment();
+        read++;
         int length = buffer.remaining();
         Datagram d = new Datagram(length);
         buffer.get(d.bytes);
-        if (!enqueue(d)) {
+        if (!reserve(d)) {
           dropped(d);
+          continue;
+        }
+        if (group == null) {
+          group = new ArrayList<>(Math.min(MAX_BATCH_DOCUMENTS, 16));
+        }
+        group.add(d);
+        if (group.size() == MAX_BATCH_DOCUMENTS) {
+          queue.add(group);
+          group = null;
         }
       }
+      if (group != null) {
+        queue.add(group);
+      }
+      return read;
     }
   }
 
@@ -454,16 +494,18 @@ final class UdpServer {
               continue;
             }
           }
-          Datagram d = queue.poll(waitNanos, TimeUnit.NANOSECONDS);
-          if (d == null) {
+          List<Datagram> group = queue.poll(waitNanos, TimeUnit.NANOSECONDS);
+          if (group == null) {
             if (readersDone && queue.isEmpty()) {
               break;
             }
             continue;
           }
-          decode(d);
-          if (pendingDocuments >= MAX_BATCH_DOCUMENTS) {
-            flush();
+          for (Datagram d : group) {
+            decode(d);
+            if (pendingDocuments >= MAX_BATCH_DOCUMENTS) {
+              flush();
+            }
           }
         }
       } catch (InterruptedException e) {
