@@ -48,10 +48,11 @@ import org.slf4j.Logger;
  *       groups of up to {@value #MAX_BATCH_DOCUMENTS}: what one pass over the socket found. When
  *       the queue is full the datagram is dropped at once, counted in {@value #DROPPED_DATAGRAMS}
  *       and in the refused spans, and a warning is logged (rate-limited): a reader that waited
- *       instead would let the kernel drop datagrams silently once the socket buffer is full. While
- *       datagrams keep arriving the reader pauses {@link #READ_PAUSE} between passes instead of
- *       waking for each datagram; once a pass finds the socket empty it waits for the socket again,
- *       so an idle receiver never wakes and a lone datagram is read at once.
+ *       instead would let the kernel drop datagrams silently once the socket buffer is full. With a
+ *       socket buffer of at least {@value #PAUSE_MIN_RECEIVE_BUFFER} bytes, while datagrams keep
+ *       arriving, the reader pauses {@link #READ_PAUSE} between passes instead of waking for each
+ *       datagram; once a pass finds the socket empty it waits for the socket again, so an idle
+ *       receiver never wakes and a lone datagram is read at once.
  *   <li>{@value #WORKERS} worker threads decode the queued datagrams and hand what they gathered to
  *       the next consumer in one call once {@value #MAX_BATCH_DOCUMENTS} documents are pending or
  *       the oldest pending document waited {@link #LINGER}. A slow or blocking pipeline holds up
@@ -75,11 +76,18 @@ final class UdpServer {
 
   /**
    * The pause between two passes over the socket while datagrams keep arriving: a steady stream is
-   * then read a millisecond's worth at a time, one wakeup per pass instead of per datagram. The
-   * socket buffer holds far more than a millisecond of datagrams at any rate the receiver keeps up
-   * with.
+   * then read a millisecond's worth at a time, one wakeup per pass instead of per datagram. Only
+   * with a socket buffer of at least {@link #PAUSE_MIN_RECEIVE_BUFFER} bytes, which holds a
+   * millisecond of datagrams at any rate the receiver keeps up with.
    */
   static final Duration READ_PAUSE = Duration.ofMillis(1);
+
+  /**
+   * The smallest socket receive buffer (as the kernel reports it) with which the reader pauses. The
+   * default Linux buffer (212,992 bytes) fills with about 90 datagrams of 1 KB, which an X-Ray
+   * SDK's burst outruns within a pause, so with it the reader reads without pausing.
+   */
+  static final int PAUSE_MIN_RECEIVE_BUFFER = 1 << 20;
 
   /** Threads that decode datagrams and call the pipeline. */
   static final int WORKERS = 2;
@@ -204,7 +212,12 @@ final class UdpServer {
       Selector selector = Selector.open();
       ch.register(selector, SelectionKey.OP_READ);
       selectors.add(selector);
-      Thread t = settings.threadFactory().newThread(new Reader(ch, selector));
+      Thread t =
+          settings
+              .threadFactory()
+              .newThread(
+                  new Reader(
+                      ch, selector, granted >= PAUSE_MIN_RECEIVE_BUFFER ? READ_PAUSE : null));
       readers.add(t);
       t.start();
     }
@@ -247,7 +260,7 @@ final class UdpServer {
     return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
   }
 
-  private static long readRmemMax() {
+  static long readRmemMax() {
     // One buffered read from offset 0: sysctl files answer reads at a later offset with EOF, so
     // reading them byte by byte returns only the first digit.
     try (BufferedReader r = Files.newBufferedReader(RMEM_MAX, StandardCharsets.US_ASCII)) {
@@ -411,20 +424,24 @@ final class UdpServer {
     /** One byte more than the limit, so that an oversized datagram is recognised as such. */
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(maxDatagramBytes + 1);
 
-    Reader(DatagramChannel ch, Selector selector) {
+    /** Null: never pause. */
+    private final Duration pause;
+
+    Reader(DatagramChannel ch, Selector selector, Duration pause) {
       this.ch = ch;
       this.selector = selector;
+      this.pause = pause;
     }
 
     @Override
     public void run() {
       try {
-        long pause = READ_PAUSE.toNanos();
+        long pauseNanos = pause == null ? 0 : pause.toNanos();
         while (running) {
           selector.select();
           selector.selectedKeys().clear();
-          while (drain() > 0 && running) {
-            LockSupport.parkNanos(pause);
+          while (drain() > 0 && running && pauseNanos > 0) {
+            LockSupport.parkNanos(pauseNanos);
           }
         }
         // Stopping: what already reached the socket was sent to us; queue it too.

@@ -9,6 +9,7 @@ import io.raybridge.testing.TracesSink;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The queue between the socket readers and the workers: never blocks reading, counts drops. */
@@ -116,6 +117,49 @@ class UdpQueueTest {
       Poll.await(() -> h.accepted() == n, WAIT, () -> "accepted " + h.accepted());
       assertThat(h.dropped()).isZero();
       assertThat(h.refused()).isZero();
+      assertThat(h.receiver.udpQueuedBytes()).isZero();
+    }
+  }
+
+  @Test
+  void readsBurstsLargerThanOneGroupWithoutLosingAny() throws Exception {
+    // The kernel's default buffer: the reader reads without pausing.
+    readsBurstsWithoutLosingAny(Harness.loopback(), UdpServer.MAX_BATCH_DOCUMENTS + 7);
+  }
+
+  @Test
+  void readsBurstsInPausedPassesWithALargeSocketBuffer() throws Exception {
+    int buffer = 4 * 1024 * 1024;
+    Assumptions.assumeTrue(
+        UdpServer.readRmemMax() >= buffer, "net.core.rmem_max must allow a 4 MiB socket buffer");
+    AwsXrayReceiverConfig config =
+        new AwsXrayReceiverConfig(
+            "127.0.0.1:0", null, buffer, null, Harness.loopback().proxyServer());
+    // Bigger than one group, and more than the default buffer would hold during a pause.
+    readsBurstsWithoutLosingAny(config, UdpServer.MAX_BATCH_DOCUMENTS * 4 + 7);
+  }
+
+  private static void readsBurstsWithoutLosingAny(AwsXrayReceiverConfig config, int perBurst)
+      throws Exception {
+    int bursts = 10;
+    int n = bursts * perBurst;
+    TracesSink sink = new TracesSink();
+    try (Harness h = Harness.start(config, sink)) {
+      for (int b = 0; b < bursts; b++) {
+        // Back to back, so that one pass over the socket finds several groups' worth.
+        for (int i = 0; i < perBurst; i++) {
+          h.send(document(b * perBurst + i));
+        }
+        int sent = (b + 1) * perBurst;
+        Poll.await(
+            () -> h.receiver.udpDatagramsRead() == sent,
+            WAIT,
+            () -> "read " + h.receiver.udpDatagramsRead() + " of " + sent);
+      }
+      sink.awaitSpanCount(n, WAIT);
+      Poll.await(() -> h.accepted() == n, WAIT, () -> "accepted " + h.accepted());
+      assertThat(sink.spans()).extracting(s -> s.getSpanId()).doesNotHaveDuplicates().hasSize(n);
+      assertThat(h.dropped()).isZero();
       assertThat(h.receiver.udpQueuedBytes()).isZero();
     }
   }
