@@ -46,7 +46,7 @@ public final class SegmentValidator {
   public static List<Problem> validate(Segment segment) {
     Objects.requireNonNull(segment, "segment");
     List<Problem> out = new ArrayList<>();
-    check(segment, "", true, out);
+    check(segment, "", true, false, out);
     int size = SegmentCodec.serializeBytes(segment).length;
     if (size > MAX_DOCUMENT_BYTES) {
       out.add(
@@ -66,9 +66,11 @@ public final class SegmentValidator {
    * of {@link #validate(Segment)} without the size check.
    */
   public static List<Problem> structuralProblems(Segment segment) {
-    List<Problem> all = new ArrayList<>();
-    check(segment, "", true, all);
-    all.removeIf(p -> !STRUCTURAL.contains(p.reason()));
+    List<Problem> all = new ArrayList<>(0);
+    check(segment, "", true, true, all);
+    if (!all.isEmpty()) {
+      all.removeIf(p -> !STRUCTURAL.contains(p.reason()));
+    }
     return all;
   }
 
@@ -80,11 +82,16 @@ public final class SegmentValidator {
           Reason.INVALID_TIME,
           Reason.INCOMPLETE_SUBSEGMENT);
 
-  private static void check(Segment s, String path, boolean topLevel, List<Problem> out) {
+  /**
+   * Adds the problems of {@code s} and its subsegments to {@code out}; with {@code structuralOnly},
+   * only checks that can find a {@link #STRUCTURAL} problem run (the others may still add some).
+   */
+  private static void check(
+      Segment s, String path, boolean topLevel, boolean structuralOnly, List<Problem> out) {
     // name
     if (s.name() == null) {
       out.add(missingOrMistyped(s, path, "name", Reason.INVALID_NAME));
-    } else {
+    } else if (!structuralOnly) {
       checkName(s.name(), path, out);
     }
     // id
@@ -130,7 +137,7 @@ public final class SegmentValidator {
               Reason.INVALID_ID,
               path + "parent_id \"" + s.parentId() + "\" must be 16 hexadecimal digits"));
     }
-    if (s.type() != null && !s.isSubsegmentType()) {
+    if (!structuralOnly && s.type() != null && !s.isSubsegmentType()) {
       out.add(
           new Problem(
               Reason.INVALID_FIELD,
@@ -145,7 +152,7 @@ public final class SegmentValidator {
     }
     if (s.endTime() == null && s.extra().containsKey("end_time")) {
       out.add(mistyped(s, path, "end_time", "a number", Reason.INVALID_TIME));
-    } else if (s.endTime() == null && !Boolean.TRUE.equals(s.inProgress())) {
+    } else if (!structuralOnly && s.endTime() == null && !Boolean.TRUE.equals(s.inProgress())) {
       out.add(new Problem(Reason.NOT_FINISHED, path + "neither end_time nor in_progress is set"));
     }
     if (s.startTime() != null && s.endTime() != null && s.endTime() < s.startTime()) {
@@ -159,6 +166,54 @@ public final class SegmentValidator {
                   + Json.plain(s.startTime())
                   + ")"));
     }
+    if (!structuralOnly) {
+      checkContent(s, path, out);
+    }
+    // cause
+    if (s.extra().containsKey("cause")) {
+      out.add(
+          new Problem(
+              Reason.INVALID_FIELD,
+              path
+                  + "cause must be an exception id string or an object, found "
+                  + s.extra().get("cause")));
+    } else if (s.cause() instanceof Cause.ExceptionId c && !isHex(c.id(), 16)) {
+      out.add(
+          new Problem(
+              Reason.INVALID_ID,
+              path + "cause \"" + c.id() + "\" must be a 16-hex-digit exception id"));
+    } else if (s.cause() instanceof Cause.Details c) {
+      List<ExceptionDetail> ex = c.exceptionList();
+      for (int i = 0; i < ex.size(); i++) {
+        String id = ex.get(i).id();
+        String p = path + "cause.exceptions[" + i + "].id";
+        if (id == null) {
+          out.add(new Problem(Reason.MISSING_FIELD, p + " is missing"));
+        } else if (!isHex(id, 16)) {
+          out.add(
+              new Problem(Reason.INVALID_ID, p + " \"" + id + "\" must be 16 hexadecimal digits"));
+        }
+      }
+    }
+    // precursor ids
+    if (s.precursorIds() != null) {
+      for (String id : s.precursorIds()) {
+        if (!isHex(id, 16)) {
+          out.add(
+              new Problem(
+                  Reason.INVALID_ID,
+                  path + "precursor_ids entry \"" + id + "\" must be 16 hexadecimal digits"));
+        }
+      }
+    }
+    List<Segment> subs = s.subsegmentList();
+    for (int i = 0; i < subs.size(); i++) {
+      check(subs.get(i), path + "subsegments[" + i + "].", false, structuralOnly, out);
+    }
+  }
+
+  /** Namespace, annotations and metadata: problems that never make a document untranslatable. */
+  private static void checkContent(Segment s, String path, List<Problem> out) {
     // namespace
     if (s.namespace() != null && !s.namespace().equals("aws") && !s.namespace().equals("remote")) {
       out.add(
@@ -214,47 +269,6 @@ public final class SegmentValidator {
               });
     } else if (s.extra().containsKey("metadata")) {
       out.add(new Problem(Reason.INVALID_FIELD, path + "metadata must be an object"));
-    }
-    // cause
-    if (s.extra().containsKey("cause")) {
-      out.add(
-          new Problem(
-              Reason.INVALID_FIELD,
-              path
-                  + "cause must be an exception id string or an object, found "
-                  + s.extra().get("cause")));
-    } else if (s.cause() instanceof Cause.ExceptionId c && !isHex(c.id(), 16)) {
-      out.add(
-          new Problem(
-              Reason.INVALID_ID,
-              path + "cause \"" + c.id() + "\" must be a 16-hex-digit exception id"));
-    } else if (s.cause() instanceof Cause.Details c) {
-      List<ExceptionDetail> ex = c.exceptionList();
-      for (int i = 0; i < ex.size(); i++) {
-        String id = ex.get(i).id();
-        String p = path + "cause.exceptions[" + i + "].id";
-        if (id == null) {
-          out.add(new Problem(Reason.MISSING_FIELD, p + " is missing"));
-        } else if (!isHex(id, 16)) {
-          out.add(
-              new Problem(Reason.INVALID_ID, p + " \"" + id + "\" must be 16 hexadecimal digits"));
-        }
-      }
-    }
-    // precursor ids
-    if (s.precursorIds() != null) {
-      for (String id : s.precursorIds()) {
-        if (!isHex(id, 16)) {
-          out.add(
-              new Problem(
-                  Reason.INVALID_ID,
-                  path + "precursor_ids entry \"" + id + "\" must be 16 hexadecimal digits"));
-        }
-      }
-    }
-    List<Segment> subs = s.subsegmentList();
-    for (int i = 0; i < subs.size(); i++) {
-      check(subs.get(i), path + "subsegments[" + i + "].", false, out);
     }
   }
 

@@ -253,4 +253,62 @@ class SegmentValidatorTest {
         Reason.INVALID_FIELD,
         "metadata namespace \"ns\" must be an object");
   }
+
+  @Test
+  void structuralProblemsAreExactlyTheStructuralPartOfValidate() {
+    java.util.Set<Reason> structural =
+        java.util.EnumSet.of(
+            Reason.MISSING_FIELD,
+            Reason.INVALID_ID,
+            Reason.INVALID_TRACE_ID,
+            Reason.INVALID_TIME,
+            Reason.INCOMPLETE_SUBSEGMENT);
+    String[] breakages = {
+      "\"name\":\"svc\"", "\"name\":7",
+      "\"id\":\"70de5b6f19ff9a0a\"", "\"id\":\"xyz\"",
+      "\"trace_id\":\"1-581cf771-a006649127e371903a2de979\"", "\"trace_id\":\"1-58\"",
+      "\"start_time\":1478293361.271", "\"start_time\":\"soon\"",
+      "\"end_time\":1478293361.449", "\"end_time\":1.0",
+    };
+    String[] extras = {
+      "",
+      "\"type\":\"subsegment\"",
+      "\"type\":\"odd\"",
+      "\"parent_id\":\"nothex\"",
+      "\"namespace\":\"local\"",
+      "\"annotations\":{\"bad key\":1}",
+      "\"metadata\":{\"default\":3}",
+      "\"cause\":\"nothex\"",
+      "\"cause\":[1]",
+      "\"cause\":{\"exceptions\":[{\"message\":\"m\"}]}",
+      "\"precursor_ids\":[\"x\"]",
+      "\"in_progress\":true",
+      "\"name\":\"bad!name\"",
+      "\"subsegments\":[{\"name\":\"s\",\"start_time\":1.0}]",
+      "\"subsegments\":[{\"name\":\"bad name!\",\"id\":\"70de5b6f19ff9a0b\",\"start_time\":1.0,\"in_progress\":true}]"
+    };
+    int failing = 0;
+    for (int b = -1; b < breakages.length; b++) {
+      for (String extra : extras) {
+        String json = doc(extra);
+        if (b >= 0) {
+          // Even entries are removed, odd ones replace the valid member before them.
+          json =
+              b % 2 == 0
+                  ? json.replace(breakages[b], "\"zz\":0")
+                  : json.replace(breakages[b - 1], breakages[b]);
+        }
+        Segment s = SegmentCodec.parseOne(json);
+        List<Problem> expected =
+            SegmentValidator.validate(s).stream()
+                .filter(p -> structural.contains(p.reason()))
+                .toList();
+        assertThat(SegmentValidator.structuralProblems(s)).as(json).isEqualTo(expected);
+        if (!expected.isEmpty()) {
+          failing++;
+        }
+      }
+    }
+    assertThat(failing).isGreaterThan(100);
+  }
 }
