@@ -3,6 +3,7 @@ package io.raybridge.xray;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,7 +34,12 @@ final class Attrs {
       final KeyValue.Builder kv = KeyValue.newBuilder();
       final AnyValue.Builder any = AnyValue.newBuilder();
       final KeyValue[] recent = new KeyValue[RECENT_SLOTS];
+      final Resource[] resources = new Resource[RESOURCE_SLOTS];
+      int nextResource;
     }
+
+    /** Resources remembered per thread: a stream of documents alternates between a few. */
+    private static final int RESOURCE_SLOTS = 4;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -42,9 +48,10 @@ final class Attrs {
     private final KeyValue.Builder kv;
     private final AnyValue.Builder any;
     private final KeyValue[] recent;
+    private final Scratch scratch;
 
     Out() {
-      Scratch scratch = SCRATCH.get();
+      scratch = SCRATCH.get();
       kv = scratch.kv;
       any = scratch.any;
       recent = scratch.recent;
@@ -52,6 +59,36 @@ final class Attrs {
 
     private void add(String key, AnyValue value) {
       list.add(kv.clear().setKey(key).setValue(value).build());
+    }
+
+    /**
+     * A resource with this list's attributes: a recent one of this thread if its attributes are the
+     * very same messages (remembered values make that the usual case), else a new one.
+     */
+    Resource toResource() {
+      Resource[] recentResources = scratch.resources;
+      for (Resource r : recentResources) {
+        if (r != null && sameMessages(r.getAttributesList(), list)) {
+          return r;
+        }
+      }
+      Resource made = Resource.newBuilder().addAllAttributes(list).build();
+      recentResources[scratch.nextResource] = made;
+      scratch.nextResource = (scratch.nextResource + 1) % RESOURCE_SLOTS;
+      return made;
+    }
+
+    private static boolean sameMessages(List<KeyValue> a, List<KeyValue> b) {
+      int n = a.size();
+      if (n != b.size()) {
+        return false;
+      }
+      for (int i = 0; i < n; i++) {
+        if (a.get(i) != b.get(i)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     private static int slotOf(String key) {

@@ -904,10 +904,20 @@ public final class SegmentCodec {
   private static Long integer(JsonParser p, String key, Unknowns extra) throws IOException {
     if (p.currentToken() == JsonToken.VALUE_NUMBER_INT
         && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
-      return p.getLongValue();
+      long v = p.getLongValue();
+      return v >= 0 && v < SMALL_LONGS.length ? SMALL_LONGS[(int) v] : Long.valueOf(v);
     }
     extra.put(key, Json.readNode(p));
     return null;
+  }
+
+  /** Status codes, small sizes and counts: boxed once instead of per document. */
+  private static final Long[] SMALL_LONGS = new Long[1024];
+
+  static {
+    for (int i = 0; i < SMALL_LONGS.length; i++) {
+      SMALL_LONGS[i] = (long) i;
+    }
   }
 
   private static Boolean bool(JsonParser p, String key, Unknowns extra) throws IOException {

@@ -7,7 +7,6 @@ import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
-import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -138,7 +137,7 @@ public final class SegmentToSpan {
     List<Span> spans = new ArrayList<>(document.count());
     emit(document, traceId, Ids.spanId(document.parentId()), true, segment ? res : null, spans);
     return ResourceSpans.newBuilder()
-        .setResource(Resource.newBuilder().addAllAttributes(res.list))
+        .setResource(res.toResource())
         .addScopeSpans(ScopeSpans.newBuilder().setScope(SCOPE).addAllSpans(spans))
         .build();
   }
