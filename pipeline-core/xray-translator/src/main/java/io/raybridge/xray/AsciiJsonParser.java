@@ -52,6 +52,8 @@ final class AsciiJsonParser extends ParserMinimalBase {
 
   private static final int NAME_SLOTS = 512; // a power of two
   private static final int NAME_PROBES = 4;
+  private static final int VALUE_SLOTS = 1024; // a power of two
+  private static final int MAX_CACHED_VALUE = 40;
   private static final int MAX_CACHED_NAME = 48;
 
   private static final double[] POW10 = {
@@ -91,6 +93,7 @@ final class AsciiJsonParser extends ParserMinimalBase {
 
   private final String[] names = new String[NAME_SLOTS];
   private final byte[][] nameBytes = new byte[NAME_SLOTS][];
+  private final String[] values = new String[VALUE_SLOTS];
   private final StringBuilder unescaped = new StringBuilder(64);
 
   private AsciiJsonParser() {
@@ -403,6 +406,42 @@ final class AsciiJsonParser extends ParserMinimalBase {
     return made;
   }
 
+  /**
+   * A string value: short ones go through a direct-mapped table of recent values, because documents
+   * of one source repeat most of them (methods, regions, SDK names, origins). A miss costs one
+   * comparison; the made string then takes the slot.
+   */
+  private String value(int start, int length) {
+    if (length > MAX_CACHED_VALUE) {
+      return new String(in, start, length, StandardCharsets.ISO_8859_1);
+    }
+    byte[] b = in;
+    int h = length;
+    for (int i = start; i < start + length; i++) {
+      h = 31 * h + b[i];
+    }
+    int slot = (h ^ (h >>> 11)) & (VALUE_SLOTS - 1);
+    String known = values[slot];
+    if (known != null && sameText(known, b, start, length)) {
+      return known;
+    }
+    String made = new String(b, start, length, StandardCharsets.ISO_8859_1);
+    values[slot] = made;
+    return made;
+  }
+
+  private static boolean sameText(String s, byte[] b, int start, int length) {
+    if (s.length() != length) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      if (s.charAt(i) != b[start + i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   // ------------------------------------------------------------------------------------------
   // Numbers
 
@@ -586,9 +625,7 @@ final class AsciiJsonParser extends ParserMinimalBase {
   public String getText() {
     JsonToken t = _currToken;
     if (t == JsonToken.VALUE_STRING) {
-      return escapedText != null
-          ? escapedText
-          : new String(in, textStart, textLength, StandardCharsets.ISO_8859_1);
+      return escapedText != null ? escapedText : value(textStart, textLength);
     }
     if (t == JsonToken.FIELD_NAME) {
       return name;

@@ -20,13 +20,19 @@ final class Extras {
     if (map == null || map.isEmpty()) {
       return Map.of();
     }
-    if (map.getClass() == SINGLETON_MAP) {
+    if (map.getClass() == SINGLETON_MAP || map instanceof SmallOrderedMap) {
       return map; // already immutable
     }
     if (map.size() == 1) {
       // The common single-namespace case: an immutable singleton costs a fraction of a hash map.
       Map.Entry<K, V> e = map.entrySet().iterator().next();
       return Collections.singletonMap(e.getKey(), e.getValue());
+    }
+    if (map.size() <= SmallOrderedMap.MAX_SIZE) {
+      SmallOrderedMap<K, V> small = SmallOrderedMap.tryCopy(map);
+      if (small != null) {
+        return small;
+      }
     }
     return Collections.unmodifiableMap(new LinkedHashMap<>(map));
   }
