@@ -93,6 +93,9 @@ public final class SegmentToSpan {
           "db.system.name",
           "db.user");
 
+  private static final ThreadLocal<Span.Builder> SPAN_BUILDER =
+      ThreadLocal.withInitial(Span::newBuilder);
+
   private SegmentToSpan() {}
 
   /**
@@ -169,8 +172,11 @@ public final class SegmentToSpan {
       Attrs.Out resource,
       List<Span> out) {
     ByteString spanId = Ids.spanId(s.id());
+    // One builder per thread, cleared for each span: a span is built before its children are.
     Span.Builder span =
-        Span.newBuilder()
+        SPAN_BUILDER
+            .get()
+            .clear()
             .setTraceId(traceId)
             .setSpanId(spanId)
             .setParentSpanId(parent)
