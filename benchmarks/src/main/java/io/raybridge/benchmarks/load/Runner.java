@@ -54,8 +54,9 @@ import java.util.regex.Pattern;
 public final class Runner {
   /** The distribution launcher's defaults (bin/raybridge), so the shipped setup is measured. */
   static final String DEFAULT_JVM_FLAGS =
-      "-XX:+UseSerialGC -Xms32m -Xmx256m -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m"
-          + " -XX:MaxDirectMemorySize=64m -XX:+ExitOnOutOfMemoryError";
+      "-XX:+UseSerialGC -Xms8m -Xmx256m -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m"
+          + " -XX:MaxDirectMemorySize=64m -XX:+ExitOnOutOfMemoryError"
+          + " -Dio.netty.allocator.numDirectArenas=1 -XX:TrimNativeHeapInterval=5000";
 
   /** The launcher's glibc setting (bin/raybridge exports it unless already set). */
   static final String DEFAULT_MALLOC_ARENA_MAX = "2";
