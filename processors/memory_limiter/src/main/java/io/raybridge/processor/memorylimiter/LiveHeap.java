@@ -21,7 +21,8 @@ import javax.management.openmbean.CompositeData;
  * whose report has not arrived). The JVM lets garbage pile up until a collection is due, so its
  * current heap use says little about live data: a limiter reading it would refuse data at a soft
  * limit far below the heap while most of what it counts is garbage. Live data that grows between
- * collections is seen at the next one, which allocation brings soon.
+ * collections is seen at the next one, which allocation brings soon; the limiter also forces one
+ * when the current use reaches its hard limit.
  */
 final class LiveHeap implements LongSupplier {
 
@@ -68,6 +69,11 @@ final class LiveHeap implements LongSupplier {
   /** The heap's use right after the latest collection (Long.MAX_VALUE before the first). */
   long afterLastCollection() {
     return afterLastGc;
+  }
+
+  /** The heap's current use, garbage not yet collected included. */
+  long withGarbage() {
+    return memory.getHeapMemoryUsage().getUsed();
   }
 
   @Override

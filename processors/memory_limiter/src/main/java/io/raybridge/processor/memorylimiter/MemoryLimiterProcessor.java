@@ -34,6 +34,7 @@ final class MemoryLimiterProcessor extends AbstractProcessor {
   private final Clock clock;
   private final Logger logger;
   private final LongSupplier usedHeap;
+  private final LongSupplier heapWithGarbage;
   private final Runnable gc;
   private final long maxHeap;
   private final long hardLimit;
@@ -57,11 +58,30 @@ final class MemoryLimiterProcessor extends AbstractProcessor {
 
   MemoryLimiterProcessor(
       ComponentSettings settings, MemoryLimiterProcessorConfig config, TracesConsumer next) {
-    this(settings, config, next, LiveHeap.get(), Runtime.getRuntime().maxMemory(), System::gc);
+    this(
+        settings,
+        config,
+        next,
+        LiveHeap.get(),
+        LiveHeap.get()::withGarbage,
+        Runtime.getRuntime().maxMemory(),
+        System::gc);
+  }
+
+  /** As below, with one reading for both the live heap and the heap with its garbage. */
+  MemoryLimiterProcessor(
+      ComponentSettings settings,
+      MemoryLimiterProcessorConfig config,
+      TracesConsumer next,
+      LongSupplier usedHeap,
+      long maxHeap,
+      Runnable gc) {
+    this(settings, config, next, usedHeap, usedHeap, maxHeap, gc);
   }
 
   /**
-   * @param usedHeap reads the memory in use, in bytes
+   * @param usedHeap reads the live memory in use, in bytes
+   * @param heapWithGarbage reads the memory in use including garbage not yet collected
    * @param maxHeap the largest heap the JVM may use ({@code Long.MAX_VALUE} when unbounded)
    * @param gc forces a garbage collection
    */
@@ -70,6 +90,7 @@ final class MemoryLimiterProcessor extends AbstractProcessor {
       MemoryLimiterProcessorConfig config,
       TracesConsumer next,
       LongSupplier usedHeap,
+      LongSupplier heapWithGarbage,
       long maxHeap,
       Runnable gc) {
     super(settings, next);
@@ -77,6 +98,7 @@ final class MemoryLimiterProcessor extends AbstractProcessor {
     this.clock = settings.clock();
     this.logger = settings.logger();
     this.usedHeap = usedHeap;
+    this.heapWithGarbage = heapWithGarbage;
     this.gc = gc;
     this.maxHeap = maxHeap;
     if (config.limitMib() > 0) {
@@ -186,10 +208,13 @@ final class MemoryLimiterProcessor extends AbstractProcessor {
    */
   synchronized void checkMemory() {
     long used = usedHeap.getAsLong();
-    if (used >= softLimit) {
+    // The live reading dates from the latest collection. When the heap, garbage included, has
+    // reached the hard limit since then, live data may have too: a collection tells.
+    boolean unknownAtHard = used < softLimit && heapWithGarbage.getAsLong() >= hardLimit;
+    if (used >= softLimit || unknownAtHard) {
       long now = clock.millis();
       Duration minInterval =
-          used >= hardLimit
+          used >= hardLimit || unknownAtHard
               ? config.minGcIntervalWhenHardLimited()
               : config.minGcIntervalWhenSoftLimited();
       if (lastGcMillis == Long.MIN_VALUE || now - lastGcMillis >= minInterval.toMillis()) {

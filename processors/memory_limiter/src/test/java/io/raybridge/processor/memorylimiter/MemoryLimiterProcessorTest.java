@@ -149,6 +149,43 @@ class MemoryLimiterProcessorTest {
   }
 
   @Test
+  void liveDataThatReachedTheHardLimitBeforeAnyCollectionIsFoundByAForcedOne() {
+    // The live reading dates from the latest collection (10 MiB); since then the heap has filled
+    // to the hard limit without one, and what it holds may be live.
+    AtomicLong withGarbage = new AtomicLong(100 * MIB);
+    used.set(10 * MIB);
+    processor =
+        new MemoryLimiterProcessor(
+            TestSettings.builder(ComponentKind.PROCESSOR, "memory_limiter")
+                .clock(clock)
+                .telemetry(telemetry)
+                .build(),
+            ConfigFixtures.bind(MemoryLimiterProcessorConfig.class, "limit_mib: 100"),
+            sink,
+            used::get,
+            withGarbage::get,
+            1024 * MIB,
+            () -> {
+              gcs.incrementAndGet();
+              used.set(85 * MIB);
+              withGarbage.set(85 * MIB);
+            });
+
+    processor.checkMemory();
+
+    assertThat(gcs).hasValue(1);
+    assertThat(processor.refusing()).isTrue();
+
+    // Below the hard limit, garbage alone is no reason to collect, and refusing follows the live
+    // reading.
+    withGarbage.set(99 * MIB);
+    used.set(30 * MIB);
+    processor.checkMemory();
+    assertThat(gcs).hasValue(1);
+    assertThat(processor.refusing()).isFalse();
+  }
+
+  @Test
   void aCollectionThatFreesEnoughMemoryAvoidsRefusing() {
     MemoryLimiterProcessor p = limiter("limit_mib: 100", 1024 * MIB);
     used.set(150 * MIB);
