@@ -1436,31 +1436,111 @@ public final class Runner {
   // JMH workloads
   // ------------------------------------------------------------------------------------------
 
+  /**
+   * The naive pass each translator benchmark is read against (see {@code CeilingBenchmark}): the
+   * anchor figure is that pass's rate on the reference hardware, so the translator's rate divided
+   * by the pass's rate in the same round, times the anchor, is the translator's rate on that
+   * hardware, whatever the machine the round ran on.
+   */
+  private static final Map<String, String> CEILINGS =
+      Map.of(
+          "W4", "CeilingBenchmark.naiveSpanToJson",
+          "W5", "CeilingBenchmark.naiveTreeToSpan");
+
+  /**
+   * Runs {@code --runs} rounds; each round is one JMH invocation (one fork) of the workload's
+   * benchmark and of its naive pass, back to back, so that both see the same machine. Reports the
+   * medians of the rounds: the rate, the bytes allocated per operation, the ratio to the naive
+   * pass, and that ratio times the anchor.
+   */
   private static Map<String, Object> jmh(Settings s) throws Exception {
     Workload w = s.workload();
     Path jar = Paths.get("benchmarks/target/benchmarks.jar");
     Files.createDirectories(s.out());
-    Path out = s.out().resolve(w.id() + "-jmh.json");
-    List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-jar", jar.toString(), w.jmh()));
-    cmd.addAll(
-        s.smoke()
-            ? List.of("-f", "1", "-wi", "1", "-w", "1s", "-i", "1", "-r", "1s")
-            : List.of("-f", "1", "-wi", "3", "-w", "2s", "-i", "5", "-r", "2s"));
-    cmd.addAll(List.of("-prof", "gc", "-rf", "json", "-rff", out.toString()));
-    int exit = new ProcessBuilder(cmd).inheritIO().start().waitFor();
+    String ceiling = CEILINGS.get(w.id());
+    String pattern = ceiling == null ? w.jmh() : w.jmh() + "\\.|" + ceiling.replace(".", "\\.");
+    int rounds = s.smoke() ? 1 : s.runs();
+    List<Map<String, Object>> runs = new ArrayList<>();
+    boolean verified = true;
+    String command = null;
+    for (int round = 1; round <= rounds; round++) {
+      Path out = s.out().resolve(w.id() + "-jmh-" + round + ".json");
+      List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-jar", jar.toString(), pattern));
+      cmd.addAll(
+          s.smoke()
+              ? List.of("-f", "1", "-wi", "1", "-w", "1s", "-i", "1", "-r", "1s")
+              : List.of("-f", "1", "-wi", "5", "-w", "2s", "-i", "5", "-r", "2s"));
+      cmd.addAll(List.of("-prof", "gc", "-rf", "json", "-rff", out.toString()));
+      command = String.join(" ", cmd);
+      int exit = new ProcessBuilder(cmd).inheritIO().start().waitFor();
+      if (exit != 0 || !Files.exists(out)) {
+        verified = false;
+        continue;
+      }
+      Map<String, Object> run = new LinkedHashMap<>();
+      run.put("round", round);
+      run.put("file", out.toString());
+      for (JsonNode b : JSON.readTree(out.toFile())) {
+        String name = b.path("benchmark").asText();
+        double score = b.path("primaryMetric").path("score").asDouble();
+        JsonNode secondary = b.path("secondaryMetrics");
+        JsonNode norm = secondary.path("gc.alloc.rate.norm");
+        double alloc =
+            (norm.isMissingNode() ? secondary.path("\u00b7gc.alloc.rate.norm") : norm)
+                .path("score")
+                .asDouble(Double.NaN);
+        if (ceiling != null && name.endsWith(ceiling)) {
+          run.put("ceiling_ops_per_s", score);
+        } else {
+          run.put("ops_per_s", score);
+          run.put("bytes_per_op", alloc);
+        }
+      }
+      if (run.get("ops_per_s") instanceof Double ops
+          && run.get("ceiling_ops_per_s") instanceof Double naive
+          && naive > 0) {
+        run.put("ratio_to_ceiling", ops / naive);
+        run.put("scaled_to_reference", ops / naive * w.anchorValue());
+      }
+      runs.add(run);
+    }
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("workload", w.id());
-    doc.put("jmh_command", String.join(" ", cmd));
-    doc.put("jmh_result", out.toString());
-    doc.put("verified", exit == 0);
-    doc.put("file", out.toString());
+    doc.put("jmh_command", command);
+    doc.put("ceiling_benchmark", ceiling);
+    doc.put("runs", runs);
+    verified &= !runs.isEmpty();
+    for (String key :
+        List.of(
+            "ops_per_s",
+            "bytes_per_op",
+            "ceiling_ops_per_s",
+            "ratio_to_ceiling",
+            "scaled_to_reference")) {
+      doc.put("median_" + key, median(runs, key));
+    }
+    doc.put("verified", verified);
+    Path file = s.out().resolve(w.id() + ".json");
+    doc.put("file", file.toString());
     doc.put(
         "markdown_row",
-        "| " + w.id() + " | " + w.target() + " | " + w.anchor() + " | see " + out + " |");
-    if (exit == 0 && Files.exists(out)) {
-      JsonNode results = JSON.readTree(out.toFile());
-      doc.put("scores", results);
-    }
+        String.format(
+            java.util.Locale.ROOT,
+            "| %s | %s | %s | %,.0f %s per thread; %,.0f B per op; %.2f× the naive pass in the same"
+                + " round (%,.0f %s), i.e. %,.0f %s on the reference hardware | %s |",
+            w.id(),
+            w.target(),
+            w.anchor(),
+            median(runs, "ops_per_s"),
+            w.unit(),
+            median(runs, "bytes_per_op"),
+            median(runs, "ratio_to_ceiling"),
+            median(runs, "ceiling_ops_per_s"),
+            w.unit(),
+            median(runs, "scaled_to_reference"),
+            w.unit(),
+            rounds + " round" + (rounds == 1 ? "" : "s")));
+    JSON.writeValue(file.toFile(), doc);
     return doc;
   }
 
