@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -218,17 +219,27 @@ public final class Runner {
     doc.put("anchor", w.anchor());
     doc.put("ratio_to_anchor", Double.isNaN(w.anchorValue()) ? null : median / w.anchorValue());
     doc.put("verified", verified);
+    return write(s, doc, runs.size(), markdownRow(s, doc, median));
+  }
+
+  /**
+   * Writes the result document as {@code <id>-<timestamp>.json} and its Markdown row, under the
+   * table header, as {@code <id>-<timestamp>.md}; returns the document.
+   */
+  private static Map<String, Object> write(
+      Settings s, Map<String, Object> doc, int runs, String markdownRow) throws IOException {
+    String id = s.workload().id();
     String stamp = Instant.now().toString().replace(":", "").replace(".", "");
-    Path file = s.out().resolve(w.id() + "-" + stamp + ".json");
+    Path file = s.out().resolve(id + "-" + stamp + ".json");
     doc.put("file", file.toString());
-    doc.put("markdown_row", markdownRow(s, doc, median));
+    doc.put("markdown_row", markdownRow);
     Files.writeString(file, JSON.writeValueAsString(doc));
     Files.writeString(
-        s.out().resolve(w.id() + "-" + stamp + ".md"),
+        s.out().resolve(id + "-" + stamp + ".md"),
         "| id | target | anchor | measured (median of "
-            + runs.size()
+            + runs
             + ") | ratio | date / commit / JVM / flags |\n|---|---|---|---|---|---|\n"
-            + doc.get("markdown_row")
+            + markdownRow
             + "\n");
     return doc;
   }
@@ -1460,18 +1471,17 @@ public final class Runner {
     String ceiling = CEILINGS.get(w.id());
     String pattern = ceiling == null ? w.jmh() : w.jmh() + "\\.|" + ceiling.replace(".", "\\.");
     int rounds = s.smoke() ? 1 : s.runs();
+    List<String> jmhOptions =
+        s.smoke()
+            ? List.of("-f", "1", "-wi", "1", "-w", "1s", "-i", "1", "-r", "1s", "-prof", "gc")
+            : List.of("-f", "1", "-wi", "5", "-w", "2s", "-i", "5", "-r", "2s", "-prof", "gc");
     List<Map<String, Object>> runs = new ArrayList<>();
     boolean verified = true;
-    String command = null;
     for (int round = 1; round <= rounds; round++) {
       Path out = s.out().resolve(w.id() + "-jmh-" + round + ".json");
       List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-jar", jar.toString(), pattern));
-      cmd.addAll(
-          s.smoke()
-              ? List.of("-f", "1", "-wi", "1", "-w", "1s", "-i", "1", "-r", "1s")
-              : List.of("-f", "1", "-wi", "5", "-w", "2s", "-i", "5", "-r", "2s"));
-      cmd.addAll(List.of("-prof", "gc", "-rf", "json", "-rff", out.toString()));
-      command = String.join(" ", cmd);
+      cmd.addAll(jmhOptions);
+      cmd.addAll(List.of("-rf", "json", "-rff", out.toString()));
       int exit = new ProcessBuilder(cmd).inheritIO().start().waitFor();
       if (exit != 0 || !Files.exists(out)) {
         verified = false;
@@ -1506,10 +1516,14 @@ public final class Runner {
     }
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("workload", w.id());
-    doc.put("jmh_command", command);
+    doc.put("title", w.title());
+    doc.put("mode", s.smoke() ? "smoke" : "full");
+    doc.put("date", Instant.now().toString());
+    doc.put("commit", commit());
+    doc.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    doc.put("jmh_options", String.join(" ", jmhOptions));
     doc.put("ceiling_benchmark", ceiling);
     doc.put("runs", runs);
-    verified &= !runs.isEmpty();
     for (String key :
         List.of(
             "ops_per_s",
@@ -1519,29 +1533,32 @@ public final class Runner {
             "scaled_to_reference")) {
       doc.put("median_" + key, median(runs, key));
     }
-    doc.put("verified", verified);
-    Path file = s.out().resolve(w.id() + ".json");
-    doc.put("file", file.toString());
-    doc.put(
-        "markdown_row",
+    doc.put("target", w.target());
+    doc.put("anchor", w.anchor());
+    doc.put("verified", verified && !runs.isEmpty());
+    String row =
         String.format(
-            java.util.Locale.ROOT,
-            "| %s | %s | %s | %,.0f %s per thread; %,.0f B per op; %.2f× the naive pass in the same"
-                + " round (%,.0f %s), i.e. %,.0f %s on the reference hardware | %s |",
+            Locale.ROOT,
+            "| %s | %s | %s | %,.0f %s per thread; %,.0f B per op; the naive pass in the same"
+                + " rounds %,.0f %s, so %,.0f %s on the reference hardware (%s) | %.2f× the naive"
+                + " pass | %s, %s, %s, JMH `%s` |",
             w.id(),
             w.target(),
             w.anchor(),
             median(runs, "ops_per_s"),
             w.unit(),
             median(runs, "bytes_per_op"),
-            median(runs, "ratio_to_ceiling"),
             median(runs, "ceiling_ops_per_s"),
             w.unit(),
             median(runs, "scaled_to_reference"),
             w.unit(),
-            rounds + " round" + (rounds == 1 ? "" : "s")));
-    JSON.writeValue(file.toFile(), doc);
-    return doc;
+            s.smoke() ? "smoke mode, not warmed up" : "median of " + rounds + " rounds",
+            median(runs, "ratio_to_ceiling"),
+            doc.get("date").toString().substring(0, 10),
+            doc.get("commit"),
+            doc.get("jvm"),
+            String.join(" ", jmhOptions));
+    return write(s, doc, runs.size(), row);
   }
 
   // ------------------------------------------------------------------------------------------
