@@ -225,6 +225,23 @@ public final class Traces {
     return true;
   }
 
+  /**
+   * The encoded {@code ResourceSpans} messages of a batch that {@linkplain #isEncoded() is held
+   * encoded}, in order, as they arrived (see {@link io.raybridge.pipeline.otlp.EncodedSpanFilter}).
+   *
+   * @throws IllegalStateException if the batch is not held encoded
+   */
+  public List<ByteString> encodedResourceSpans() {
+    if (!isEncoded()) {
+      throw new IllegalStateException("the batch is not held encoded");
+    }
+    ByteString[] encoded = new ByteString[parts.size()];
+    for (int i = 0; i < encoded.length; i++) {
+      encoded[i] = parts.get(i).encoded;
+    }
+    return List.of(encoded);
+  }
+
   /** The number of spans in the batch. */
   public int spanCount() {
     return spanCount;

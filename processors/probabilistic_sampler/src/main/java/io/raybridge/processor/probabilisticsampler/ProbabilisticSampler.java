@@ -1,5 +1,6 @@
 package io.raybridge.processor.probabilisticsampler;
 
+import com.google.protobuf.ByteString;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -10,6 +11,7 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.raybridge.pipeline.ComponentSettings;
 import io.raybridge.pipeline.Traces;
 import io.raybridge.pipeline.TracesConsumer;
+import io.raybridge.pipeline.otlp.EncodedSpanFilter;
 import io.raybridge.pipeline.processor.AbstractProcessor;
 import io.raybridge.pipeline.util.RateLimitedLogger;
 import java.util.ArrayList;
@@ -19,7 +21,8 @@ import java.util.List;
  * Keeps or drops each span on its own, from its trace id (and tracestate), so that every span of a
  * trace and every instance reach the same verdict without coordination. Kept spans carry the
  * threshold in {@code tracestate} ({@code ot=th:...}). Stateless; batches are filtered on the
- * caller's thread.
+ * caller's thread, in their encoded form when they still hold the bytes a receiver got ({@link
+ * EncodedSpanFilter}), otherwise as messages, with the same result.
  */
 final class ProbabilisticSampler extends AbstractProcessor {
 
@@ -61,10 +64,81 @@ final class ProbabilisticSampler extends AbstractProcessor {
 
   @Override
   protected void process(Traces traces) {
-    long kept = 0;
-    long dropped = 0;
-    long errors = 0;
-    String firstError = null;
+    Tally tally = new Tally();
+    Traces out;
+    if (traces.isEncoded()) {
+      // The receiver's bytes: read each span's trace id, trace state and priority in place and
+      // copy the kept spans, so the pipeline stays a pass-through.
+      out =
+          EncodedSpanFilter.filter(
+              traces,
+              span -> {
+                String state =
+                    decide(
+                        span.traceId(),
+                        span.traceState(),
+                        priority(span.scalarAttribute(PRIORITY_ATTRIBUTE)),
+                        tally);
+                if (state == null) {
+                  return false;
+                }
+                span.replaceTraceState(state);
+                return true;
+              });
+    } else {
+      out = filterMessages(traces, tally);
+    }
+    if (tally.kept > 0) {
+      sampledCounter.add(tally.kept, sampledTrue);
+    }
+    if (tally.dropped > 0) {
+      sampledCounter.add(tally.dropped, sampledFalse);
+    }
+    if (tally.errors > 0) {
+      errorCounter.add(tally.errors, settings().telemetry().attributes());
+      log.warn(
+          "sampling-error",
+          "{} span(s) had no usable sampling information and were {} (fail_closed={}): {}",
+          tally.errors,
+          failClosed ? "dropped" : "passed on",
+          failClosed,
+          tally.firstError);
+    }
+    forward(out);
+  }
+
+  /** What one batch's decisions came to. */
+  private static final class Tally {
+    long kept;
+    long dropped;
+    long errors;
+    String firstError;
+  }
+
+  /**
+   * Decides one span: null to drop it, else the trace state it is kept with ({@code traceState}
+   * itself when unchanged).
+   */
+  private String decide(ByteString traceId, String traceState, Double priority, Tally tally) {
+    SamplingDecider.Decision d = decider.decide(traceId, traceState, priority);
+    SamplingDecider.Verdict verdict = d.verdict();
+    if (verdict == SamplingDecider.Verdict.ERROR) {
+      tally.errors++;
+      if (tally.firstError == null) {
+        tally.firstError = d.error();
+      }
+      verdict = failClosed ? SamplingDecider.Verdict.DROP : SamplingDecider.Verdict.KEEP;
+    }
+    if (verdict == SamplingDecider.Verdict.DROP) {
+      tally.dropped++;
+      return null;
+    }
+    tally.kept++;
+    return d.traceState() != null ? d.traceState() : traceState;
+  }
+
+  /** The same filtering on decoded messages, for batches that are not held encoded. */
+  private Traces filterMessages(Traces traces, Tally tally) {
     boolean changed = false;
     List<ResourceSpans> out = new ArrayList<>(traces.resourceSpans().size());
     for (ResourceSpans rs : traces.resourceSpans()) {
@@ -74,24 +148,11 @@ final class ProbabilisticSampler extends AbstractProcessor {
         List<Span> spans = new ArrayList<>(ss.getSpansCount());
         boolean ssChanged = false;
         for (Span span : ss.getSpansList()) {
-          SamplingDecider.Decision d =
-              decider.decide(span.getTraceId(), span.getTraceState(), priority(span));
-          SamplingDecider.Verdict verdict = d.verdict();
-          if (verdict == SamplingDecider.Verdict.ERROR) {
-            errors++;
-            if (firstError == null) {
-              firstError = d.error();
-            }
-            verdict = failClosed ? SamplingDecider.Verdict.DROP : SamplingDecider.Verdict.KEEP;
-          }
-          if (verdict == SamplingDecider.Verdict.DROP) {
-            dropped++;
+          String state = decide(span.getTraceId(), span.getTraceState(), priority(span), tally);
+          if (state == null) {
             ssChanged = true;
-            continue;
-          }
-          kept++;
-          if (d.traceState() != null && !d.traceState().equals(span.getTraceState())) {
-            spans.add(span.toBuilder().setTraceState(d.traceState()).build());
+          } else if (!state.equals(span.getTraceState())) {
+            spans.add(span.toBuilder().setTraceState(state).build());
             ssChanged = true;
           } else {
             spans.add(span);
@@ -115,23 +176,21 @@ final class ProbabilisticSampler extends AbstractProcessor {
         }
       }
     }
-    if (kept > 0) {
-      sampledCounter.add(kept, sampledTrue);
+    return changed ? Traces.of(out) : traces;
+  }
+
+  /** A {@code sampling.priority} value as a number, or null when it is not one. */
+  private static Double priority(Object value) {
+    if (value instanceof Long l) {
+      return (double) l;
     }
-    if (dropped > 0) {
-      sampledCounter.add(dropped, sampledFalse);
+    if (value instanceof Double d) {
+      return d;
     }
-    if (errors > 0) {
-      errorCounter.add(errors, settings().telemetry().attributes());
-      log.warn(
-          "sampling-error",
-          "{} span(s) had no usable sampling information and were {} (fail_closed={}): {}",
-          errors,
-          failClosed ? "dropped" : "passed on",
-          failClosed,
-          firstError);
+    if (value instanceof String s) {
+      return parse(s);
     }
-    forward(changed ? Traces.of(out) : traces);
+    return null;
   }
 
   /** The span's {@code sampling.priority} as a number, or null when absent or not numeric. */

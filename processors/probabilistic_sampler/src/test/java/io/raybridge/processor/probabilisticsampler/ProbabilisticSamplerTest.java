@@ -44,7 +44,8 @@ class ProbabilisticSamplerTest {
     TracesSink sinkB = new TracesSink();
     Processor a = sampler(yaml, sinkA);
     Processor b = sampler(yaml, sinkB);
-    List<Traces> batches = ShuffledTraces.batches(11, 10_000, 500);
+    List<Traces> batches =
+        ShuffledTraces.batches(11, 10_000, 500).stream().map(this::prepare).toList();
     Map<ByteString, Integer> spansPerTrace = new HashMap<>();
     for (Traces t : batches) {
       for (Span s : spans(t)) {
@@ -77,7 +78,7 @@ class ProbabilisticSamplerTest {
     TracesSink sink = new TracesSink();
     Processor p = sampler("sampling_percentage: 50\nmode: proportional", sink);
     Span span = span("0123456789abcdef01ffffffffffffff", "ot=th:0;rv:9b8233f7e3a151,vendor=x");
-    p.consume(ShuffledTraces.batch(List.of(span)));
+    p.consume(batch(List.of(span)));
     assertThat(sink.spans())
         .singleElement()
         .extracting(Span::getTraceState)
@@ -88,8 +89,8 @@ class ProbabilisticSamplerTest {
   void hashSeedWritesThresholdAndRandomnessButKeepsAnUpstreamThreshold() {
     TracesSink sink = new TracesSink();
     Processor p = sampler("sampling_percentage: 100\nmode: hash_seed", sink);
-    p.consume(ShuffledTraces.batch(List.of(span("0123456789abcdef0123456789abcdef", "x=1"))));
-    p.consume(ShuffledTraces.batch(List.of(span("0123456789abcdef0123456789abcdef", "ot=th:8"))));
+    p.consume(batch(List.of(span("0123456789abcdef0123456789abcdef", "x=1"))));
+    p.consume(batch(List.of(span("0123456789abcdef0123456789abcdef", "ot=th:8"))));
     assertThat(sink.spans())
         .extracting(Span::getTraceState)
         .satisfiesExactly(
@@ -102,8 +103,8 @@ class ProbabilisticSamplerTest {
     TracesSink sink = new TracesSink();
     Processor p = sampler("sampling_percentage: 50\nmode: proportional", sink);
     // Upstream sampled at 50 % (th:8); this tier halves that again: 25 %, th:c.
-    p.consume(ShuffledTraces.batch(List.of(span("000000000000000000f0000000000000", "ot=th:8"))));
-    p.consume(ShuffledTraces.batch(List.of(span("000000000000000000b0000000000000", "ot=th:8"))));
+    p.consume(batch(List.of(span("000000000000000000f0000000000000", "ot=th:8"))));
+    p.consume(batch(List.of(span("000000000000000000b0000000000000", "ot=th:8"))));
     assertThat(sink.spans())
         .singleElement()
         .satisfies(
@@ -120,7 +121,7 @@ class ProbabilisticSamplerTest {
     Processor p = sampler("sampling_percentage: 25\nmode: equalizing", sink);
     Span atTwelvePercent = span("000000000000000000f0000000000000", "ot=th:e");
     Span unsampled = span("000000000000000000f1000000000000", "");
-    p.consume(ShuffledTraces.batch(List.of(atTwelvePercent, unsampled)));
+    p.consume(batch(List.of(atTwelvePercent, unsampled)));
     assertThat(sink.spans()).extracting(Span::getTraceState).containsExactly("ot=th:e", "ot=th:c");
   }
 
@@ -131,8 +132,8 @@ class ProbabilisticSamplerTest {
     Span forced = withPriority(span("000000000000000000000000000000a1", ""), 1);
     Span vetoed = withPriority(span("000000000000000000ffffffffffffff", ""), 0);
     Processor keepAll = sampler("sampling_percentage: 100", sink);
-    p.consume(ShuffledTraces.batch(List.of(forced)));
-    keepAll.consume(ShuffledTraces.batch(List.of(vetoed)));
+    p.consume(batch(List.of(forced)));
+    keepAll.consume(batch(List.of(vetoed)));
     assertThat(sink.spans()).containsExactly(forced);
   }
 
@@ -142,13 +143,13 @@ class ProbabilisticSamplerTest {
     Span malformed = span("000000000000000000ffffffffffffff", "ot=th:XYZ");
     TracesSink closed = new TracesSink();
     sampler("sampling_percentage: 100\nmode: proportional", closed)
-        .consume(ShuffledTraces.batch(List.of(zero, malformed)));
+        .consume(batch(List.of(zero, malformed)));
     assertThat(closed.spans()).isEmpty();
     assertThat(telemetry.counterValue("otelcol_processor_probabilistic_sampler_sampling_errors"))
         .isEqualTo(2);
     TracesSink open = new TracesSink();
     sampler("sampling_percentage: 100\nmode: proportional\nfail_closed: false", open)
-        .consume(ShuffledTraces.batch(List.of(zero, malformed)));
+        .consume(batch(List.of(zero, malformed)));
     assertThat(open.spans()).containsExactly(zero, malformed);
   }
 
@@ -157,8 +158,7 @@ class ProbabilisticSamplerTest {
     TracesSink sink = new TracesSink();
     // th:8 claims the span was kept at 50 %, but its randomness (0x10...) is below the threshold.
     sampler("sampling_percentage: 100\nmode: proportional", sink)
-        .consume(
-            ShuffledTraces.batch(List.of(span("00000000000000000010000000000000", "ot=th:8"))));
+        .consume(batch(List.of(span("00000000000000000010000000000000", "ot=th:8"))));
     assertThat(sink.spans()).isEmpty();
   }
 
@@ -167,13 +167,25 @@ class ProbabilisticSamplerTest {
     TracesSink sink = new TracesSink();
     Processor p = sampler("sampling_percentage: 50\nmode: proportional", sink);
     p.consume(
-        ShuffledTraces.batch(
+        batch(
             List.of(
                 span("000000000000000000f0000000000000", ""),
                 span("00000000000000000010000000000000", ""))));
     String name = "otelcol_processor_probabilistic_sampler_count_traces_sampled";
     assertThat(telemetry.counterValue(name, "sampled", "true")).isEqualTo(1);
     assertThat(telemetry.counterValue(name, "sampled", "false")).isEqualTo(1);
+  }
+
+  /**
+   * The batch as the processor is given it: decoded messages here, the received bytes in {@link
+   * ProbabilisticSamplerEncodedTest}.
+   */
+  Traces prepare(Traces traces) {
+    return traces;
+  }
+
+  private Traces batch(List<Span> spans) {
+    return prepare(ShuffledTraces.batch(spans));
   }
 
   static Span span(String traceIdHex, String traceState) {
