@@ -11,17 +11,17 @@ final class Bodies {
 
   private Bodies() {}
 
-  static byte[] compress(byte[] body, Compression compression) {
+  static byte[] compress(byte[] body, Compression compression, int level) {
     return switch (compression) {
       case NONE -> body;
-      case ZSTD -> Zstd.compress(body);
-      case GZIP -> gzip(body);
+      case ZSTD -> Zstd.compress(body, level);
+      case GZIP -> gzip(body, level);
     };
   }
 
-  private static byte[] gzip(byte[] body) {
+  private static byte[] gzip(byte[] body, int level) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, body.length / 4));
-    try (GZIPOutputStream gz = new GZIPOutputStream(out, 8192)) {
+    try (GZIPOutputStream gz = new GzipCodec.Leveled(out, level)) {
       gz.write(body);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // cannot happen in memory

@@ -3,7 +3,6 @@ package io.raybridge.exporter.otlp;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.RetryInfo;
-import io.grpc.Codec;
 import io.grpc.CompressorRegistry;
 import io.grpc.DecompressorRegistry;
 import io.grpc.KnownLength;
@@ -76,8 +75,8 @@ final class GrpcSender {
       }
     }
     CompressorRegistry compressors = CompressorRegistry.newEmptyInstance();
-    compressors.register(new Codec.Gzip());
-    compressors.register(ZstdCodec.INSTANCE);
+    compressors.register(new GzipCodec(config.compressionParams().levelFor(Compression.GZIP)));
+    compressors.register(new ZstdCodec(config.compressionParams().levelFor(Compression.ZSTD)));
     b.compressorRegistry(compressors)
         .decompressorRegistry(
             DecompressorRegistry.getDefaultInstance().with(ZstdCodec.INSTANCE, true))

@@ -116,7 +116,9 @@ final class HttpSender {
         config.encoding() == Encoding.PROTO
             ? traces.toRequestBytes()
             : OtlpJson.encode(traces.toRequest());
-    byte[] body = Bodies.compress(raw, config.compression());
+    byte[] body =
+        Bodies.compress(
+            raw, config.compression(), config.compressionParams().levelFor(config.compression()));
     Map<String, String> headers = new LinkedHashMap<>(config.headers());
     headers.put(
         "Content-Type",

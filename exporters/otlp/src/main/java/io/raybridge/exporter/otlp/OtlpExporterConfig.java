@@ -17,6 +17,7 @@ import java.util.Map;
  *     {@code https://} prefix forces TLS and {@code http://} plaintext, overriding {@code
  *     tls.insecure}
  * @param compression {@code gzip} (default), {@code zstd} or {@code none}
+ * @param compressionParams the compression level; see {@link CompressionParams}
  * @param headers gRPC metadata sent with every request; values may use {@code ${env:NAME}}
  * @param timeout the deadline of one export call (default 5s); 0 means none
  * @param tls TLS settings; TLS is on unless {@code insecure: true}
@@ -27,6 +28,7 @@ import java.util.Map;
 public record OtlpExporterConfig(
     @JsonProperty("endpoint") String endpoint,
     @JsonProperty("compression") Compression compression,
+    @JsonProperty("compression_params") CompressionParams compressionParams,
     @JsonProperty("headers") Map<String, String> headers,
     @JsonProperty("timeout") Duration timeout,
     @JsonProperty("tls") TlsClientConfig tls,
@@ -39,6 +41,8 @@ public record OtlpExporterConfig(
   public OtlpExporterConfig {
     endpoint = endpoint == null || endpoint.isBlank() ? DEFAULT_ENDPOINT : endpoint.trim();
     compression = compression == null ? Compression.GZIP : compression;
+    compressionParams =
+        compressionParams == null ? CompressionParams.defaults() : compressionParams;
     headers = headers == null ? Map.of() : Map.copyOf(headers);
     timeout = ExporterHelper.timeoutOrDefault(timeout);
     tls = tls == null ? TlsClientConfig.defaults() : tls;
@@ -50,6 +54,7 @@ public record OtlpExporterConfig(
     } catch (InvalidConfigException e) {
       v.addAll("", e.violations());
     }
+    compressionParams.validate(v, compression);
     Headers.validate(v, headers, true);
     ExporterHelper.validateTimeout(v, timeout);
     v.throwIfAny();
@@ -57,6 +62,6 @@ public record OtlpExporterConfig(
 
   /** Every key at its default. */
   public static OtlpExporterConfig defaults() {
-    return new OtlpExporterConfig(null, null, null, null, null, null, null, null);
+    return new OtlpExporterConfig(null, null, null, null, null, null, null, null, null);
   }
 }

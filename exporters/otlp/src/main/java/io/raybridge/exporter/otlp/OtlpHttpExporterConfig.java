@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  *     <endpoint>/v1/traces}
  * @param encoding the body: {@code proto} (default) or {@code json} (OTLP/JSON)
  * @param compression {@code gzip} (default), {@code zstd} or {@code none}
+ * @param compressionParams the compression level; see {@link CompressionParams}
  * @param headers HTTP headers sent with every request; values may use {@code ${env:NAME}}
  * @param timeout the time one request may take (default 30s, as the Collector's otlphttp); 0 means
  *     none
@@ -37,6 +38,7 @@ public record OtlpHttpExporterConfig(
     @JsonProperty("traces_endpoint") String tracesEndpoint,
     @JsonProperty("encoding") Encoding encoding,
     @JsonProperty("compression") Compression compression,
+    @JsonProperty("compression_params") CompressionParams compressionParams,
     @JsonProperty("headers") Map<String, String> headers,
     @JsonProperty("timeout") Duration timeout,
     @JsonProperty("tls") TlsClientConfig tls,
@@ -64,6 +66,8 @@ public record OtlpHttpExporterConfig(
         tracesEndpoint == null || tracesEndpoint.isBlank() ? null : tracesEndpoint.trim();
     encoding = encoding == null ? Encoding.PROTO : encoding;
     compression = compression == null ? Compression.GZIP : compression;
+    compressionParams =
+        compressionParams == null ? CompressionParams.defaults() : compressionParams;
     headers = headers == null ? Map.of() : Map.copyOf(headers);
     timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
     tls = tls == null ? TlsClientConfig.defaults() : tls;
@@ -71,6 +75,7 @@ public record OtlpHttpExporterConfig(
     retryOnFailure = retryOnFailure == null ? RetryConfig.defaults() : retryOnFailure;
     Violations v = new Violations();
     checkUrl(v, "endpoint", endpoint);
+    compressionParams.validate(v, compression);
     if (tracesEndpoint != null) {
       checkUrl(v, "traces_endpoint", tracesEndpoint);
     }
@@ -81,7 +86,8 @@ public record OtlpHttpExporterConfig(
 
   /** Every key at its default. */
   public static OtlpHttpExporterConfig defaults() {
-    return new OtlpHttpExporterConfig(null, null, null, null, null, null, null, null, null, null);
+    return new OtlpHttpExporterConfig(
+        null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** The URL traces are posted to. */

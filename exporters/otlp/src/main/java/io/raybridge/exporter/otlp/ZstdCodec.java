@@ -10,9 +10,13 @@ import java.io.OutputStream;
 /** The {@code zstd} message encoding for gRPC, which grpc-java does not ship. */
 final class ZstdCodec implements Codec {
 
-  static final ZstdCodec INSTANCE = new ZstdCodec();
+  static final ZstdCodec INSTANCE = new ZstdCodec(CompressionParams.DEFAULT_ZSTD_LEVEL);
 
-  private ZstdCodec() {}
+  private final int level;
+
+  ZstdCodec(int level) {
+    this.level = level;
+  }
 
   @Override
   public String getMessageEncoding() {
@@ -21,7 +25,7 @@ final class ZstdCodec implements Codec {
 
   @Override
   public OutputStream compress(OutputStream os) throws IOException {
-    return new ZstdOutputStream(os);
+    return new ZstdOutputStream(os, level);
   }
 
   @Override

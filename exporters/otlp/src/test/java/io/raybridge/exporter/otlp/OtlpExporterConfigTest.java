@@ -39,6 +39,7 @@ class OtlpExporterConfigTest {
             new OtlpExporterConfig(
                 "collector.internal:4317",
                 Compression.ZSTD,
+                new CompressionParams(9),
                 Map.of("x-tenant", "acme"),
                 Duration.ofSeconds(10),
                 new TlsClientConfig(false, null, null, null, "collector.example.com", true),
@@ -60,6 +61,7 @@ class OtlpExporterConfigTest {
                 "https://xray.us-west-2.amazonaws.com/v1/traces",
                 Encoding.JSON,
                 Compression.NONE,
+                CompressionParams.defaults(),
                 Map.of("X-Tenant", "acme"),
                 Duration.ofSeconds(15),
                 new TlsClientConfig(null, null, null, null, null, true),
@@ -77,6 +79,8 @@ class OtlpExporterConfigTest {
     OtlpExporterConfig grpc = ConfigFixtures.bind(OtlpExporterConfig.class, "{}");
     assertThat(grpc.endpoint()).isEqualTo("localhost:4317");
     assertThat(grpc.compression()).isEqualTo(Compression.GZIP);
+    assertThat(grpc.compressionParams().levelFor(Compression.GZIP)).isEqualTo(1);
+    assertThat(grpc.compressionParams().levelFor(Compression.ZSTD)).isEqualTo(3);
     assertThat(grpc.timeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(grpc.tls().insecure()).isFalse();
     assertThat(grpc.keepalive()).isNull();
@@ -88,6 +92,29 @@ class OtlpExporterConfigTest {
     assertThat(
             ConfigFixtures.bind(OtlpHttpExporterConfig.class, "auth: {sigv4: {}}").auth().sigv4())
         .isEqualTo(new SigV4Config(null, "xray", null));
+  }
+
+  @Test
+  void reportsACompressionLevelTheCompressionDoesNotHave() {
+    assertThat(
+            ConfigFixtures.violations(OtlpExporterConfig.class, "compression_params: {level: 10}"))
+        .containsExactly(
+            "compression_params.level: gzip levels are 1 (fastest) to 9 (smallest) or -1"
+                + " (zlib's default), was 10");
+    assertThat(
+            ConfigFixtures.violations(
+                OtlpExporterConfig.class, "compression: zstd\ncompression_params: {level: 0}"))
+        .containsExactly("compression_params.level: zstd levels are 1 to 22, was 0");
+    assertThat(
+            ConfigFixtures.violations(
+                OtlpHttpExporterConfig.class, "compression: none\ncompression_params: {level: 5}"))
+        .containsExactly(
+            "compression_params.level: a level needs a compression; compression is none");
+    assertThat(
+            ConfigFixtures.bind(OtlpHttpExporterConfig.class, "compression_params: {level: -1}")
+                .compressionParams()
+                .levelFor(Compression.GZIP))
+        .isEqualTo(-1);
   }
 
   @Test

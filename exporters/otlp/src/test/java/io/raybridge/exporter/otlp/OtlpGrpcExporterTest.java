@@ -67,13 +67,20 @@ class OtlpGrpcExporterTest {
   @Test
   void sendsWithEachCompressionAndTheConfiguredHeaders() throws Exception {
     GrpcBackend backend = backend(null);
-    for (String compression : List.of("gzip", "zstd", "none")) {
+    for (String setting :
+        List.of("gzip", "gzip, level: 9", "gzip, level: -1", "zstd", "zstd, level: 19", "none")) {
+      String compression = setting.split(",")[0];
+      String level =
+          setting.contains("level")
+              ? "\ncompression_params: {" + setting.substring(setting.indexOf(',') + 1) + "}"
+              : "";
       Exporter e =
           exporter(
               "endpoint: 127.0.0.1:"
                   + backend.port()
                   + "\ntls: {insecure: true}\ncompression: "
                   + compression
+                  + level
                   + "\nheaders: {x-tenant: acme}");
       Traces t = batch(compression.length());
       backend.calls.clear();
