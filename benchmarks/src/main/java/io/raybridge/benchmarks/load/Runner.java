@@ -57,7 +57,8 @@ public final class Runner {
   static final String DEFAULT_JVM_FLAGS =
       "-XX:+UseSerialGC -Xms8m -Xmx256m -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m"
           + " -XX:MaxDirectMemorySize=64m -XX:+ExitOnOutOfMemoryError"
-          + " -Dio.netty.allocator.numDirectArenas=1 -XX:TrimNativeHeapInterval=5000";
+          + " -Dio.netty.allocator.numDirectArenas=1 -Djdk.nio.maxCachedBufferSize=262144"
+          + " -XX:TrimNativeHeapInterval=5000";
 
   /** The launcher's glibc setting (bin/raybridge exports it unless already set). */
   static final String DEFAULT_MALLOC_ARENA_MAX = "2";

@@ -43,17 +43,20 @@ final class GrpcServer {
   private final TraceIngest ingest;
   private final BearerToken token;
   private final ExecutorService executor;
+  private final DirectMemoryGuard guard;
   private Server server;
 
   GrpcServer(
       OtlpReceiverConfig.GrpcConfig config,
       TraceIngest ingest,
       BearerToken token,
-      ExecutorService executor) {
+      ExecutorService executor,
+      DirectMemoryGuard guard) {
     this.config = config;
     this.ingest = ingest;
     this.token = token;
     this.executor = executor;
+    this.guard = guard;
   }
 
   /** Binds and starts serving; returns the bound address. */
@@ -73,8 +76,11 @@ final class GrpcServer {
       b.sslContext(sslContext(config.tls()));
     }
     ServerServiceDefinition service = serviceDefinition();
+    // The last interceptor runs first: a call is refused for lack of buffers before anything else.
     b.addService(
-        token == null ? service : ServerInterceptors.intercept(service, new AuthInterceptor()));
+        token == null
+            ? ServerInterceptors.intercept(service, guard)
+            : ServerInterceptors.intercept(service, new AuthInterceptor(), guard));
     Server s = b.build();
     try {
       s.start();

@@ -4,6 +4,7 @@ import io.raybridge.pipeline.ComponentSettings;
 import io.raybridge.pipeline.Receiver;
 import io.raybridge.pipeline.TracesConsumer;
 import io.raybridge.pipeline.receiver.ReceiverObservability;
+import io.raybridge.pipeline.util.RateLimitedLogger;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -42,6 +43,13 @@ final class OtlpReceiver implements Receiver {
     this.log = settings.logger();
   }
 
+  /** The direct memory guard of the gRPC server; set by tests before {@link #start()}. */
+  private DirectMemoryGuard guard;
+
+  synchronized void directMemoryGuard(DirectMemoryGuard guard) {
+    this.guard = guard;
+  }
+
   @Override
   public synchronized void start() throws IOException {
     BearerToken token = config.auth() == null ? null : new BearerToken(config.auth().bearerToken());
@@ -61,7 +69,10 @@ final class OtlpReceiver implements Receiver {
               protocols.grpc(),
               new TraceIngest(next, ReceiverObservability.create(settings, "grpc")),
               token,
-              grpcExecutor);
+              grpcExecutor,
+              guard != null
+                  ? guard
+                  : DirectMemoryGuard.forThisJvm(RateLimitedLogger.of(settings.logger())));
       grpcAddress = grpc.start();
     }
     if (protocols.http() != null) {

@@ -110,6 +110,12 @@ final class ReceiverHarness implements AutoCloseable {
   final OtlpReceiver receiver;
 
   ReceiverHarness(OtlpReceiverConfig config) throws Exception {
+    this(config, r -> {});
+  }
+
+  /** A harness whose receiver {@code beforeStart} may adjust before it starts. */
+  ReceiverHarness(OtlpReceiverConfig config, java.util.function.Consumer<OtlpReceiver> beforeStart)
+      throws Exception {
     ComponentId id = ComponentId.of("otlp");
     ComponentSettings settings =
         new ComponentSettings(
@@ -124,6 +130,7 @@ final class ReceiverHarness implements AutoCloseable {
             },
             new ComponentTelemetry(meterProvider.get("io.raybridge"), ComponentKind.RECEIVER, id));
     receiver = (OtlpReceiver) new OtlpReceiverFactory().create(settings, config, sink);
+    beforeStart.accept(receiver);
     try {
       receiver.start();
     } catch (Exception e) {
