@@ -473,6 +473,12 @@ public final class Runner {
     boolean ok =
         backend.mismatches() == 0
             && (!backend.expectsAll() || (received == accepted && accepted == sent));
+    if (backend.expectsAll() && "ramp".equals(gen.get("mode"))) {
+      // A ramp ends where the collector starts refusing: retryable refusals at the last step are
+      // its expected end, a failure is not; what was accepted must all arrive.
+      long failed = ((Number) gen.getOrDefault("failed", 0)).longValue();
+      ok = backend.mismatches() == 0 && received == accepted && failed == 0;
+    }
     if (backend.countsEach()) {
       // Refusals are allowed if retryable; every span accepted must arrive, at least once.
       OtlpSink.Delivery d = backend.delivery(acceptedPerBody(gen));
