@@ -56,7 +56,7 @@ public final class Runner {
   /** The distribution launcher's defaults (bin/raybridge), so the shipped setup is measured. */
   static final String DEFAULT_JVM_FLAGS =
       "-XX:+UseSerialGC -Xms8m -Xmx256m -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m"
-          + " -XX:MaxDirectMemorySize=64m -XX:+ExitOnOutOfMemoryError"
+          + " -XX:MaxDirectMemorySize=128m -XX:+ExitOnOutOfMemoryError"
           + " -Dio.netty.allocator.numDirectArenas=1 -Djdk.nio.maxCachedBufferSize=262144"
           + " -XX:TrimNativeHeapInterval=5000";
 

@@ -39,9 +39,6 @@ final class GrpcServer {
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
-  /** HTTP/2's default initial stream window. */
-  static final int INITIAL_WINDOW = 65_535;
-
   private final OtlpReceiverConfig.GrpcConfig config;
   private final TraceIngest ingest;
   private final BearerToken token;
@@ -68,11 +65,6 @@ final class GrpcServer {
         NettyServerBuilder.forAddress(Endpoints.resolve(config.endpoint()))
             .executor(executor)
             .maxInboundMessageSize(config.maxRecvMsgSizeBytes())
-            // HTTP/2's 64 KiB initial window, grown per connection by bandwidth-delay probing, as
-            // Go's gRPC servers do. grpc-java's fixed 1 MiB window lets every call that waits for
-            // a worker hold its whole body in direct memory; with hundreds of calls in flight
-            // that exhausted the direct memory limit (see DirectMemoryGuard).
-            .initialFlowControlWindow(INITIAL_WINDOW)
             .decompressorRegistry(
                 DecompressorRegistry.getDefaultInstance().with(ZstdCodec.INSTANCE, true))
             .compressorRegistry(compressors());
