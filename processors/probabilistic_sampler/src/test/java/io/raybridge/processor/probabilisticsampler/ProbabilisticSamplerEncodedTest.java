@@ -12,11 +12,7 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
-import io.raybridge.pipeline.ComponentKind;
-import io.raybridge.pipeline.Processor;
 import io.raybridge.pipeline.Traces;
-import io.raybridge.testing.ConfigFixtures;
-import io.raybridge.testing.TestSettings;
 import io.raybridge.testing.TestTelemetry;
 import io.raybridge.testing.TracesSink;
 import java.io.UncheckedIOException;
@@ -88,17 +84,6 @@ class ProbabilisticSamplerEncodedTest extends ProbabilisticSamplerTest {
       assertThat(encodedTelemetry.counterValue(errors))
           .isEqualTo(decodedTelemetry.counterValue(errors));
     }
-  }
-
-  private static Processor sampler(String yaml, TestTelemetry telemetry, TracesSink sink) {
-    ProbabilisticSamplerConfig config = ConfigFixtures.bind(ProbabilisticSamplerConfig.class, yaml);
-    return new ProbabilisticSamplerFactory()
-        .create(
-            TestSettings.builder(ComponentKind.PROCESSOR, "probabilistic_sampler")
-                .telemetry(telemetry)
-                .build(),
-            config,
-            sink);
   }
 
   /**

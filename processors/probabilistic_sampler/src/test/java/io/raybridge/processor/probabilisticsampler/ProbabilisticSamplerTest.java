@@ -26,6 +26,10 @@ class ProbabilisticSamplerTest {
   private final TestTelemetry telemetry = new TestTelemetry();
 
   private Processor sampler(String yaml, TracesSink sink) {
+    return sampler(yaml, telemetry, sink);
+  }
+
+  static Processor sampler(String yaml, TestTelemetry telemetry, TracesSink sink) {
     ProbabilisticSamplerConfig config = ConfigFixtures.bind(ProbabilisticSamplerConfig.class, yaml);
     return new ProbabilisticSamplerFactory()
         .create(
