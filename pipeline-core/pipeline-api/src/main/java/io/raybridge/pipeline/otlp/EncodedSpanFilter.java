@@ -58,6 +58,9 @@ public final class EncodedSpanFilter {
     private int traceStateLength;
     private String traceState;
     private String replacement;
+    // A decision asks for the same key on every span: encode it once per batch.
+    private String lastKey;
+    private byte[] lastKeyBytes;
 
     private SpanView() {}
 
@@ -104,7 +107,11 @@ public final class EncodedSpanFilter {
      * there is no such attribute or its value is of another kind or unset.
      */
     public Object scalarAttribute(String key) {
-      byte[] want = key.getBytes(StandardCharsets.UTF_8);
+      if (!key.equals(lastKey)) {
+        lastKeyBytes = key.getBytes(StandardCharsets.UTF_8);
+        lastKey = key;
+      }
+      byte[] want = lastKeyBytes;
       Reader r = new Reader(buf, start, end);
       while (r.more()) {
         int tag = r.varint32();
