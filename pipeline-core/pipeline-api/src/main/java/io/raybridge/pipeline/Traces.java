@@ -10,7 +10,9 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.raybridge.pipeline.otlp.OtlpWire;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -34,21 +36,34 @@ public final class Traces {
 
   private static final Traces EMPTY = new Traces(List.of(), 0);
 
-  /** One {@code ResourceSpans}: its message, its encoding, or both once one was derived. */
+  /**
+   * One {@code ResourceSpans}: its message, its encoding, or both once one was derived; and, for a
+   * resource read from a source document in another format, that document.
+   */
   private static final class Part {
     private final ByteString encoded;
     private final int spans;
+    private final String documentFormat;
+    private final ByteString document;
     private volatile ResourceSpans message;
 
     Part(ResourceSpans message, int spans) {
+      this(message, spans, null, null);
+    }
+
+    Part(ResourceSpans message, int spans, String documentFormat, ByteString document) {
       this.encoded = null;
       this.message = message;
       this.spans = spans;
+      this.documentFormat = documentFormat;
+      this.document = document;
     }
 
     Part(ByteString encoded, int spans) {
       this.encoded = encoded;
       this.spans = spans;
+      this.documentFormat = null;
+      this.document = null;
     }
 
     ResourceSpans message() {
@@ -114,6 +129,45 @@ public final class Traces {
   /** A batch of the given resource spans. */
   public static Traces of(ResourceSpans... resourceSpans) {
     return of(List.of(resourceSpans));
+  }
+
+  /**
+   * A batch of resource spans each read from one source document, kept beside them: an exporter
+   * that writes the documents' format can send them as they arrived instead of encoding the spans
+   * again ({@link #sourceDocuments}). A batch is immutable and a component that changes spans
+   * builds a new batch, which holds no documents, so a document stays with its spans only while
+   * they are exactly what was read from it; {@link #concat} and {@link #split} keep it where a
+   * resource stays whole.
+   *
+   * @param format names the documents' format, e.g. {@code "xray-segment"}
+   * @param documents one per resource, in order; a null entry where a resource has none (it was
+   *     read from a part of a larger document, say)
+   */
+  public static Traces ofDocuments(
+      String format, List<ResourceSpans> resourceSpans, List<ByteString> documents) {
+    Objects.requireNonNull(format, "format");
+    Objects.requireNonNull(resourceSpans, "resourceSpans");
+    Objects.requireNonNull(documents, "documents");
+    if (resourceSpans.size() != documents.size()) {
+      throw new IllegalArgumentException(
+          resourceSpans.size() + " resource spans but " + documents.size() + " documents");
+    }
+    if (resourceSpans.isEmpty()) {
+      return EMPTY;
+    }
+    List<ResourceSpans> copy = List.copyOf(resourceSpans);
+    Part[] parts = new Part[copy.size()];
+    int total = 0;
+    for (int i = 0; i < parts.length; i++) {
+      ResourceSpans rs = copy.get(i);
+      ByteString document = documents.get(i);
+      int n = countSpans(rs);
+      parts[i] = new Part(rs, n, document == null ? null : format, document);
+      total += n;
+    }
+    Traces t = new Traces(List.of(parts), total);
+    t.resourceSpans = copy;
+    return t;
   }
 
   /** The resource spans of an OTLP export request. */
@@ -240,6 +294,42 @@ public final class Traces {
       encoded[i] = parts.get(i).encoded;
     }
     return List.of(encoded);
+  }
+
+  /**
+   * Whether every resource of this batch carries the source document it was read from (see {@link
+   * #ofDocuments}). False for the empty batch.
+   */
+  public boolean hasSourceDocuments() {
+    if (parts.isEmpty()) {
+      return false;
+    }
+    for (Part p : parts) {
+      if (p.document == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The source documents of the given format (see {@link #ofDocuments}), one per element of {@link
+   * #resourceSpans()} and in the same order; an entry is null where that resource carries no
+   * document of this format. Null when no resource of the batch carries one.
+   */
+  public List<ByteString> sourceDocuments(String format) {
+    Objects.requireNonNull(format, "format");
+    ByteString[] out = null;
+    for (int i = 0; i < parts.size(); i++) {
+      Part p = parts.get(i);
+      if (p.document != null && format.equals(p.documentFormat)) {
+        if (out == null) {
+          out = new ByteString[parts.size()];
+        }
+        out[i] = p.document;
+      }
+    }
+    return out == null ? null : Collections.unmodifiableList(Arrays.asList(out));
   }
 
   /** The number of spans in the batch. */

@@ -4,11 +4,13 @@ import static io.raybridge.pipeline.ApiFixtures.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -167,5 +169,66 @@ class TracesTest {
     List<String> out = new ArrayList<>(a);
     out.addAll(b);
     return out;
+  }
+
+  private static ByteString doc(String text) {
+    return ByteString.copyFromUtf8(text);
+  }
+
+  @Test
+  void sourceDocumentsStayAlignedWithTheirResources() {
+    Traces t =
+        Traces.ofDocuments(
+            "fmt",
+            List.of(resource("a", 2), resource("b", 1), resource("c", 3)),
+            Arrays.asList(doc("A"), null, doc("C")));
+    assertThat(t.spanCount()).isEqualTo(6);
+    assertThat(t.hasSourceDocuments()).isFalse();
+    assertThat(t.sourceDocuments("fmt")).containsExactly(doc("A"), null, doc("C"));
+    assertThat(t.sourceDocuments("other")).isNull();
+    assertThat(flatten(t)).hasSize(6);
+
+    Traces whole = Traces.ofDocuments("fmt", List.of(resource("a", 1)), List.of(doc("A")));
+    assertThat(whole.hasSourceDocuments()).isTrue();
+    assertThat(Traces.of(resource("a", 1)).hasSourceDocuments()).isFalse();
+    assertThat(Traces.of(resource("a", 1)).sourceDocuments("fmt")).isNull();
+    assertThat(Traces.empty().hasSourceDocuments()).isFalse();
+    // The documents ride beside the spans; they are not part of the batch's value.
+    assertThat(whole).isEqualTo(Traces.of(resource("a", 1)));
+  }
+
+  @Test
+  void concatAndWholeSplitsKeepDocumentsAndCutResourcesLoseThem() {
+    Traces first =
+        Traces.ofDocuments(
+            "fmt", List.of(resource("a", 2), resource("b", 3)), List.of(doc("A"), doc("B")));
+    Traces second = Traces.ofDocuments("fmt", List.of(resource("c", 2)), List.of(doc("C")));
+    Traces all = Traces.concat(List.of(first, Traces.of(resource("d", 1)), second));
+    assertThat(all.sourceDocuments("fmt")).containsExactly(doc("A"), doc("B"), null, doc("C"));
+
+    // Limit 5: [a(2) b(3)] [d(1) c(2)] keeps every resource whole...
+    List<Traces> whole = all.split(5);
+    assertThat(whole).hasSize(2);
+    assertThat(flatten(whole)).isEqualTo(flatten(all));
+    assertThat(whole.get(0).sourceDocuments("fmt")).containsExactly(doc("A"), doc("B"));
+    assertThat(whole.get(1).sourceDocuments("fmt")).containsExactly(null, doc("C"));
+
+    // ...limit 2 cuts b: [a] [b b] [b d] [c]; its pieces are no longer the document it was read
+    // from.
+    List<Traces> cut = all.split(2);
+    assertThat(flatten(cut)).isEqualTo(flatten(all));
+    assertThat(cut.get(0).sourceDocuments("fmt")).containsExactly(doc("A"));
+    assertThat(cut.get(1).sourceDocuments("fmt")).isNull();
+    assertThat(cut.get(2).sourceDocuments("fmt")).isNull();
+    assertThat(cut.get(3).sourceDocuments("fmt")).containsExactly(doc("C"));
+  }
+
+  @Test
+  void rejectsDocumentsThatDoNotMatchTheResources() {
+    assertThatThrownBy(
+            () -> Traces.ofDocuments("fmt", List.of(resource("a", 1)), List.of(doc("A"), doc("B"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1 resource spans but 2 documents");
+    assertThat(Traces.ofDocuments("fmt", List.of(), List.of())).isSameAs(Traces.empty());
   }
 }

@@ -43,6 +43,12 @@ public final class SegmentCodec {
   /** The daemon header line, without its terminating newline. */
   public static final String DAEMON_HEADER = "{\"format\":\"json\",\"version\":1}";
 
+  /**
+   * The format name under which a batch keeps the segment documents its spans were read from (see
+   * {@code Traces.ofDocuments}).
+   */
+  public static final String DOCUMENT_FORMAT = "xray-segment";
+
   private SegmentCodec() {}
 
   // ------------------------------------------------------------------------------------------
@@ -90,6 +96,39 @@ public final class SegmentCodec {
   public static List<Segment> parseDatagram(byte[] bytes, int offset, int length) {
     int bodyStart = headerEnd(bytes, offset, length, true);
     return parseBody(bytes, bodyStart, offset + length - bodyStart);
+  }
+
+  /**
+   * The index of the first byte after a daemon datagram's header line, checked as {@link
+   * #parseDatagram} checks it.
+   *
+   * @throws SegmentFormatException if the header is missing or wrong
+   */
+  public static int datagramBodyStart(byte[] bytes, int offset, int length) {
+    return headerEnd(bytes, offset, length, true);
+  }
+
+  /**
+   * The top-level {@code id} of one encoded document, read without building it; null where the
+   * bytes are not a JSON object or have no string {@code id}.
+   */
+  public static String documentId(byte[] document) {
+    try (JsonParser p = Json.FACTORY.createParser(document)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        boolean id = "id".equals(p.currentName());
+        JsonToken v = p.nextToken();
+        if (id) {
+          return v == JsonToken.VALUE_STRING ? p.getText() : null;
+        }
+        p.skipChildren();
+      }
+      return null;
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /** Returns the index of the first body byte. */

@@ -77,6 +77,20 @@ public record XRaySettings(
     }
   }
 
+  /**
+   * Whether these settings turn spans that {@link SegmentToSpan} read from a document, unchanged,
+   * back into that document (up to the order of members and the spelling of numbers): true when no
+   * setting adds annotations, log groups or a lower annotation limit. An exporter may then send a
+   * batch's source documents as they arrived instead of converting its spans again.
+   */
+  public boolean reproducesDocuments() {
+    return indexedAttributes.isEmpty()
+        && !indexAllAttributes
+        && annotationKeys == KeyMode.KEEP_DOTS
+        && awsLogGroups.isEmpty()
+        && maxAnnotations == DEFAULT_MAX_ANNOTATIONS;
+  }
+
   /** A copy with other indexed attributes. */
   public XRaySettings withIndexedAttributes(List<String> keys) {
     return new XRaySettings(

@@ -1,5 +1,6 @@
 package io.raybridge.exporter.awsxray;
 
+import com.google.protobuf.ByteString;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.ObservableDoubleGauge;
@@ -12,6 +13,7 @@ import io.raybridge.pipeline.Traces;
 import io.raybridge.pipeline.exporter.ExporterHelper;
 import io.raybridge.pipeline.util.RateLimitedLogger;
 import io.raybridge.xray.SegmentCodec;
+import io.raybridge.xray.SegmentValidator;
 import io.raybridge.xray.SpanToSegment;
 import io.raybridge.xray.model.Segment;
 import java.io.IOException;
@@ -54,6 +56,7 @@ final class AwsXRayExporter implements Exporter {
   private final Logger log;
   private final RateLimitedLogger rateLimited;
   private final SpanToSegment translator;
+  private final boolean forwardsDocuments;
   private final AdaptiveRateLimiter limiter;
   private final Exporter helper;
   private final XRayTelemetry telemetry;
@@ -85,6 +88,7 @@ final class AwsXRayExporter implements Exporter {
     this.rateLimited =
         new RateLimitedLogger(log, RateLimitedLogger.DEFAULT_INTERVAL, settings.clock());
     this.translator = new SpanToSegment(config.xraySettings());
+    this.forwardsDocuments = config.xraySettings().reproducesDocuments();
     this.limiter = new AdaptiveRateLimiter(config.rateLimit(), System::nanoTime);
     this.attributes = settings.telemetry().attributes();
     var t = settings.telemetry();
@@ -429,7 +433,22 @@ final class AwsXRayExporter implements Exporter {
 
   private List<Doc> translate(Traces traces) {
     List<Doc> out = new ArrayList<>(traces.spanCount());
-    for (ResourceSpans rs : traces.resourceSpans()) {
+    List<ResourceSpans> all = traces.resourceSpans();
+    List<ByteString> sources =
+        forwardsDocuments ? traces.sourceDocuments(SegmentCodec.DOCUMENT_FORMAT) : null;
+    for (int i = 0; i < all.size(); i++) {
+      ResourceSpans rs = all.get(i);
+      ByteString source = sources == null ? null : sources.get(i);
+      if (source != null && source.size() <= SegmentValidator.MAX_DOCUMENT_BYTES) {
+        // Read from this document by the awsxray receiver and unchanged since: converting the
+        // spans back would give the same document.
+        byte[] json = source.toByteArray();
+        String id = SegmentCodec.documentId(json);
+        if (id != null) {
+          out.add(new Doc(id, json));
+          continue;
+        }
+      }
       try {
         for (Segment s : translator.toSegments(rs)) {
           out.add(new Doc(s.id(), SegmentCodec.serializeBytes(s)));

@@ -3,6 +3,7 @@ package io.raybridge.exporter.awsxray;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import io.raybridge.pipeline.ComponentKind;
 import io.raybridge.pipeline.ConsumerException;
 import io.raybridge.pipeline.Traces;
@@ -12,6 +13,10 @@ import io.raybridge.testing.TestSettings;
 import io.raybridge.testing.TestTelemetry;
 import io.raybridge.testing.TraceGenerator;
 import io.raybridge.testing.xray.FakeXRayApi;
+import io.raybridge.xray.SegmentCodec;
+import io.raybridge.xray.SegmentToSpan;
+import io.raybridge.xray.model.Segment;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -254,5 +259,51 @@ class AwsXRayExporterEndToEndTest {
         () -> api.acceptedCountsById().keySet().containsAll(XRayExporterFixture.spanIds(traces)),
         WAIT,
         () -> "expected every document after the API sped up, got " + api.acceptedCountsById());
+  }
+
+  /** A document spelled as no serializer here would write it: member order, spaces, exponents. */
+  private static final String RECEIVED =
+      "{ \"trace_id\": \"1-5759e988-bd862e3fe1be46a994272793\", \"name\": \"checkout\","
+          + " \"id\": \"70de5b6f19ff9a0b\", \"start_time\": 1.478293361271E9,"
+          + " \"end_time\": 1478293361.449, \"annotations\": { \"customer_tier\": \"gold\" },"
+          + " \"http\": { \"response\": { \"status\": 200 }, \"request\": {"
+          + " \"method\": \"POST\", \"url\": \"https://shop.example.com/cart\" } } }";
+
+  private static Traces received(String document) {
+    byte[] bytes = document.getBytes(StandardCharsets.UTF_8);
+    return Traces.ofDocuments(
+        SegmentCodec.DOCUMENT_FORMAT,
+        SegmentToSpan.convert(bytes),
+        List.of(ByteString.copyFrom(bytes)));
+  }
+
+  @Test
+  void sendsDocumentsTheReceiverReadAsTheyArrivedAndConvertsChangedSpans() throws Exception {
+    start("sending_queue: {enabled: false}\n");
+    Traces traces = received(RECEIVED);
+
+    exporter.consume(traces);
+    exporter.consume(Traces.of(traces.resourceSpans()));
+
+    assertThat(api.requestErrors()).isEmpty();
+    assertThat(api.documents()).hasSize(2);
+    assertThat(api.documents().get(0)).isEqualTo(RECEIVED);
+    String converted = api.documents().get(1);
+    assertThat(converted).as("spans without their document are converted").isNotEqualTo(RECEIVED);
+    assertThat(SegmentCodec.parseOne(converted)).isEqualTo(SegmentCodec.parseOne(RECEIVED));
+    assertThat(api.acceptedCountsById()).containsOnly(Map.entry("70de5b6f19ff9a0b", 2));
+    assertThat(telemetry.counterValue("raybridge_exporter_xray_sent_segments")).isEqualTo(2);
+  }
+
+  @Test
+  void convertsReceivedDocumentsWhenItsSettingsWouldChangeThem() throws Exception {
+    start("indexed_attributes: [http.request.method]\nsending_queue: {enabled: false}\n");
+
+    exporter.consume(received(RECEIVED));
+
+    assertThat(api.documents()).hasSize(1);
+    Segment sent = SegmentCodec.parseOne(api.documents().get(0));
+    assertThat(sent.annotations()).containsOnlyKeys("customer_tier", "http.request.method");
+    assertThat(sent.http()).isEqualTo(SegmentCodec.parseOne(RECEIVED).http());
   }
 }

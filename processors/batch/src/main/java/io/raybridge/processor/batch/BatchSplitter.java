@@ -240,9 +240,10 @@ final class BatchSplitter {
    * spans as received bytes are only concatenated.
    */
   static Traces merge(List<Traces> batches) {
-    if (allEncoded(batches)) {
-      // Forwarded as received: appended like the Collector's batch processor does, since merging
-      // would decode and re-encode every span.
+    if (allAsReceived(batches)) {
+      // Forwarded as received (OTLP bytes, or spans beside the documents they were read from):
+      // appended like the Collector's batch processor does, since merging would decode and
+      // re-encode every span, or part spans from their documents.
       return Traces.concat(batches);
     }
     Map<ResourceSpans, List<ResourceSpans>> byResource = new LinkedHashMap<>();
@@ -287,9 +288,9 @@ final class BatchSplitter {
     return Traces.of(out);
   }
 
-  private static boolean allEncoded(List<Traces> batches) {
+  private static boolean allAsReceived(List<Traces> batches) {
     for (Traces t : batches) {
-      if (!t.isEncoded()) {
+      if (!t.isEncoded() && !t.hasSourceDocuments()) {
         return false;
       }
     }

@@ -130,4 +130,25 @@ class BatchSplitterTest {
         .as("a decoded batch among them: merged as messages")
         .isFalse();
   }
+
+  @Test
+  void batchesThatKeepTheirSourceDocumentsAreAppendedSoThatEachResourceKeepsItsOwn()
+      throws Exception {
+    // Two documents of one service: merging would join their spans into one resource.
+    ResourceSpans one = random(new Random(11)).resourceSpans().get(0);
+    Traces a = Traces.ofDocuments("fmt", List.of(one), List.of(ByteString.copyFromUtf8("A")));
+    Traces b = Traces.ofDocuments("fmt", List.of(one), List.of(ByteString.copyFromUtf8("B")));
+    Traces encoded = Traces.fromEncodedRequest(random(new Random(12)).toRequestBytes());
+
+    Traces merged = BatchSplitter.merge(List.of(a, encoded, b));
+
+    assertThat(spans(merged)).isEqualTo(spans(Traces.concat(List.of(a, encoded, b))));
+    List<ByteString> docs = merged.sourceDocuments("fmt");
+    assertThat(docs).hasSize(2 + encoded.resourceSpans().size());
+    assertThat(docs.get(0)).isEqualTo(ByteString.copyFromUtf8("A"));
+    assertThat(docs.get(docs.size() - 1)).isEqualTo(ByteString.copyFromUtf8("B"));
+    assertThat(BatchSplitter.merge(List.of(a, Traces.of(one), b)).sourceDocuments("fmt"))
+        .as("a batch without documents among them: merged as messages")
+        .isNull();
+  }
 }

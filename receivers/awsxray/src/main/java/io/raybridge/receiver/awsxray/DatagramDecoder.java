@@ -1,5 +1,6 @@
 package io.raybridge.receiver.awsxray;
 
+import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.raybridge.xray.SegmentCodec;
@@ -47,8 +48,15 @@ final class DatagramDecoder {
   /**
    * The outcome of one datagram: the converted documents and, if a document was refused, why. A
    * datagram normally holds one document, so at most one of the two is non-empty.
+   *
+   * @param documents the source document of each element of {@code resourceSpans} (the datagram's
+   *     body, for a datagram of one document), null where a body held an array of documents
    */
-  record Decoded(List<ResourceSpans> resourceSpans, int spanCount, List<Rejection> rejections) {}
+  record Decoded(
+      List<ResourceSpans> resourceSpans,
+      List<ByteString> documents,
+      int spanCount,
+      List<Rejection> rejections) {}
 
   static Decoded decode(byte[] bytes, int offset, int length, int maxBytes) {
     if (length == 0) {
@@ -72,12 +80,14 @@ final class DatagramDecoder {
       return rejected(TRANSLATION_ERROR, 1, String.valueOf(e), bytes, offset, length);
     }
     List<ResourceSpans> out = new ArrayList<>(documents.size());
+    List<ByteString> sources = new ArrayList<>(documents.size());
     List<Rejection> rejections = new ArrayList<>(0);
     int spans = 0;
     for (Segment document : documents) {
       try {
         ResourceSpans rs = SegmentToSpan.convert(document);
         out.add(rs);
+        sources.add(documents.size() == 1 ? body(bytes, offset, length) : null);
         spans += spanCount(rs);
       } catch (SegmentFormatException e) {
         rejections.add(
@@ -95,12 +105,30 @@ final class DatagramDecoder {
                 example(bytes, offset, length)));
       }
     }
-    return new Decoded(out, spans, rejections);
+    return new Decoded(out, sources, spans, rejections);
+  }
+
+  /** A copy of a parsed datagram's body: the document as the sender wrote it, trimmed. */
+  private static ByteString body(byte[] bytes, int offset, int length) {
+    int from = SegmentCodec.datagramBodyStart(bytes, offset, length);
+    int to = offset + length;
+    while (from < to && isJsonSpace(bytes[from])) {
+      from++;
+    }
+    while (to > from && isJsonSpace(bytes[to - 1])) {
+      to--;
+    }
+    return ByteString.copyFrom(bytes, from, to - from);
+  }
+
+  private static boolean isJsonSpace(byte b) {
+    return b == ' ' || b == '\n' || b == '\r' || b == '\t';
   }
 
   private static Decoded rejected(
       String reason, long spans, String message, byte[] bytes, int offset, int length) {
     return new Decoded(
+        List.of(),
         List.of(),
         0,
         List.of(new Rejection(reason, spans, message, example(bytes, offset, length))));

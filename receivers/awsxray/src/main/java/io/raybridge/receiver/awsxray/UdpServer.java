@@ -1,5 +1,6 @@
 package io.raybridge.receiver.awsxray;
 
+import com.google.protobuf.ByteString;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -10,6 +11,7 @@ import io.raybridge.pipeline.TracesConsumer;
 import io.raybridge.pipeline.config.Endpoints;
 import io.raybridge.pipeline.receiver.ReceiverObservability;
 import io.raybridge.pipeline.util.RateLimitedLogger;
+import io.raybridge.xray.SegmentCodec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.BindException;
@@ -359,9 +361,9 @@ final class UdpServer {
         r.example());
   }
 
-  private void deliver(List<ResourceSpans> batch, int spans, int documents) {
+  private void deliver(Traces batch, int spans, int documents) {
     try {
-      next.consume(Traces.of(batch));
+      next.consume(batch);
       observability.accepted(spans);
     } catch (RuntimeException e) {
       ConsumerException ce = ConsumerException.from(e);
@@ -495,6 +497,7 @@ final class UdpServer {
   /** One worker thread: decodes queued datagrams and passes batches on. */
   private final class Worker implements Runnable {
     private final List<ResourceSpans> pending = new ArrayList<>();
+    private final List<ByteString> pendingSources = new ArrayList<>();
     private int pendingSpans;
     private int pendingDocuments;
     private long flushAtNanos;
@@ -548,6 +551,7 @@ final class UdpServer {
           flushAtNanos = System.nanoTime() + LINGER.toNanos();
         }
         pending.addAll(decoded.resourceSpans());
+        pendingSources.addAll(decoded.documents());
         pendingSpans += decoded.spanCount();
         pendingDocuments += decoded.resourceSpans().size();
       }
@@ -557,10 +561,11 @@ final class UdpServer {
       if (pendingDocuments == 0) {
         return;
       }
-      List<ResourceSpans> batch = new ArrayList<>(pending);
+      Traces batch = Traces.ofDocuments(SegmentCodec.DOCUMENT_FORMAT, pending, pendingSources);
       int spans = pendingSpans;
       int documents = pendingDocuments;
       pending.clear();
+      pendingSources.clear();
       pendingSpans = 0;
       pendingDocuments = 0;
       deliver(batch, spans, documents);

@@ -39,4 +39,33 @@ class DatagramDecoderTest {
     assertThat(d.rejections().get(0).reason()).isEqualTo("missing_field");
     assertThat(d.rejections().get(0).spans()).isEqualTo(2);
   }
+
+  @Test
+  void keepsTheBodyOfAOneDocumentDatagramAsItsSourceDocument() {
+    String document =
+        "{ \"trace_id\":\"1-5759e988-bd862e3fe1be46a994272793\", \"id\":\"0000000000000a01\","
+            + "\"name\":\"spelled\",\"start_time\":1.478293361271E9,\"end_time\":1478293362}";
+    byte[] datagram = bytes("{\"format\": \"json\", \"version\": 1}\r\n" + document + "\n");
+    DatagramDecoder.Decoded d =
+        DatagramDecoder.decode(
+            datagram, 0, datagram.length, DatagramDecoder.DEFAULT_MAX_DATAGRAM_BYTES);
+    assertThat(d.rejections()).isEmpty();
+    assertThat(d.resourceSpans()).hasSize(1);
+    assertThat(d.documents()).hasSize(1);
+    assertThat(d.documents().get(0).toStringUtf8()).isEqualTo(document);
+  }
+
+  @Test
+  void anArrayOfDocumentsGivesResourcesWithoutASourceDocument() {
+    String a =
+        "{\"trace_id\":\"1-5759e988-bd862e3fe1be46a994272793\",\"id\":\"0000000000000a01\","
+            + "\"name\":\"a\",\"start_time\":1,\"end_time\":2}";
+    String b = a.replace("0a01", "0a02").replace("\"a\"", "\"b\"");
+    byte[] datagram = bytes(Harness.HEADER + "[" + a + "," + b + "]");
+    DatagramDecoder.Decoded d =
+        DatagramDecoder.decode(
+            datagram, 0, datagram.length, DatagramDecoder.DEFAULT_MAX_DATAGRAM_BYTES);
+    assertThat(d.resourceSpans()).hasSize(2);
+    assertThat(d.documents()).hasSize(2).containsOnlyNulls();
+  }
 }

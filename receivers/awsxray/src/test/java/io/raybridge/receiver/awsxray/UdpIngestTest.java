@@ -2,11 +2,14 @@ package io.raybridge.receiver.awsxray;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.raybridge.pipeline.ConsumerException;
+import io.raybridge.pipeline.Traces;
 import io.raybridge.testing.FailingConsumer;
 import io.raybridge.testing.Poll;
 import io.raybridge.testing.TracesSink;
+import io.raybridge.xray.SegmentCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -116,6 +119,28 @@ class UdpIngestTest {
       assertThat(e.getStartTimeUnixNano()).isEqualTo(1_478_293_361_271_000_000L);
       assertThat(Spans.named(sink.spans(), "nulls").getParentSpanId().isEmpty()).isTrue();
       assertThat(h.refused()).isZero();
+    }
+  }
+
+  @Test
+  void deliversEachDocumentBesideItsSpansAsTheSenderWroteIt() throws Exception {
+    String first = finished("first", "0000000000000b01");
+    String second = " " + finished("second", "0000000000000b02").replace(",", " , ");
+    try (Harness h = Harness.start(Harness.loopback(), sink)) {
+      h.send(Harness.HEADER + first);
+      h.send("{\"format\": \"json\", \"version\": 1}\n" + second + "\n");
+      sink.awaitSpanCount(2, WAIT);
+    }
+    Traces all = sink.all();
+    List<String> documents =
+        all.sourceDocuments(SegmentCodec.DOCUMENT_FORMAT).stream()
+            .map(ByteString::toStringUtf8)
+            .toList();
+    assertThat(all.hasSourceDocuments()).isTrue();
+    assertThat(documents).containsExactlyInAnyOrder(first, second.trim());
+    for (int i = 0; i < documents.size(); i++) {
+      String name = all.resourceSpans().get(i).getScopeSpans(0).getSpans(0).getName();
+      assertThat(documents.get(i)).contains("\"name\":\"" + name + "\"");
     }
   }
 
