@@ -113,6 +113,24 @@ public final class Runner {
       double saturation,
       List<String> variants) {
 
+    /** These settings at another fixed rate and window (one step of a search). */
+    Settings at(double rate, Duration warmup, Duration duration) {
+      return new Settings(
+          workload,
+          warmup,
+          duration,
+          1,
+          rate,
+          smoke,
+          jar,
+          out,
+          jvmFlags,
+          protocol,
+          seed,
+          saturation,
+          variants);
+    }
+
     /** The variants this invocation runs, in the workload's order. */
     List<String> variantsToRun() {
       if (variants.isEmpty()) {
@@ -266,7 +284,10 @@ public final class Runner {
         doc.get("collector_jvm_flags"));
   }
 
-  /** W10's second-half figures, lifted from its variants to the run (medians go to the doc). */
+  /**
+   * W10's second-half figures and W3's saturation, lifted from their variants to the run (medians
+   * go to the doc).
+   */
   private static final List<String> OVERLOAD_SUMMARY =
       List.of(
           "delivered_seconds_after_sink_start",
@@ -275,7 +296,10 @@ public final class Runner {
           "recovery_seconds",
           "overload_rss_max_mib",
           "overload_lost",
-          "overload_duplicated");
+          "overload_duplicated",
+          "saturation_rate",
+          "saturation_cpu_pct",
+          "saturation_per_core");
 
   private static void overloadSummary(Map<String, Object> run) {
     Map<String, Object> returns = variant(run, "backend_returns");
@@ -291,6 +315,12 @@ public final class Runner {
       run.put("overload_rss_max_mib", overload.get("rss_max_mib"));
       run.put("overload_lost", overload.get("dropped"));
       run.put("overload_duplicated", overload.get("duplicated"));
+    }
+    Map<String, Object> search = variant(run, XRAY_SATURATION);
+    if (search != null) {
+      run.put("saturation_rate", search.get("saturation_rate"));
+      run.put("saturation_cpu_pct", search.get("saturation_cpu_pct"));
+      run.put("saturation_per_core", search.get("saturation_per_core"));
     }
   }
 
@@ -313,6 +343,17 @@ public final class Runner {
               returns.get("duplicated"),
               seconds(doc.get("median_delivered_seconds_after_sink_start"), "never")));
     }
+    if (variant(runs.get(0), XRAY_SATURATION) != null) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "; saturation %s segments/s per core (the last lossless step, %s segments/s, at %s %%"
+                  + " of a core; first run stopped on: %s)",
+              whole(doc.get("median_saturation_per_core")),
+              whole(doc.get("median_saturation_rate")),
+              whole(doc.get("median_saturation_cpu_pct")),
+              variant(runs.get(0), XRAY_SATURATION).get("udp_stop_reason")));
+    }
     Map<String, Object> overload = variant(runs.get(0), "overload");
     if (overload != null) {
       out.append(
@@ -332,6 +373,12 @@ public final class Runner {
               overload.get("duplicated")));
     }
     return out.toString();
+  }
+
+  private static String whole(Object value) {
+    return value instanceof Number n && !Double.isNaN(n.doubleValue())
+        ? String.format(Locale.ROOT, "%,.0f", n.doubleValue())
+        : "—";
   }
 
   private static String seconds(Object value, String otherwise) {
@@ -375,17 +422,19 @@ public final class Runner {
       long udpErrors0 = udpRcvbufErrors();
       Process collector = startCollector(s, config, log, backend);
       try {
-        awaitPort(collector, variant.equals("xray") ? udpPort : grpcPort, log);
+        awaitPort(collector, isXray(variant) ? udpPort : grpcPort, log);
         ProcSampler sampler = new ProcSampler(collector.pid(), s.smoke() ? 250 : 1000);
         Map<String, Object> gen;
-        if (w.protocol().equals("none")) {
+        if (variant.equals(XRAY_SATURATION)) {
+          gen = udpSaturation(s, pool, "127.0.0.1:" + udpPort, collector, log, backend, r);
+        } else if (w.protocol().equals("none")) {
           Thread.sleep(s.warmup().toMillis());
           sampler.start();
           Thread.sleep(s.duration().toMillis());
           sampler.stop();
           gen = Map.of("sent", 0L, "ok", 0L, "refused", 0L, "failed", 0L);
         } else {
-          String target = variant.equals("xray") ? "127.0.0.1:" + udpPort : receiverTarget;
+          String target = isXray(variant) ? "127.0.0.1:" + udpPort : receiverTarget;
           List<String> extra = new ArrayList<>();
           long dropMillis = s.duration().toMillis() / 2;
           if (backend.countsEach()) {
@@ -418,7 +467,9 @@ public final class Runner {
             r.putAll(recovery(gen, dropMillis));
           }
         }
-        r.putAll(sampler.summary());
+        if (!variant.equals(XRAY_SATURATION)) {
+          r.putAll(sampler.summary()); // the search sampled each of its steps itself
+        }
         if (MEMORY_LIMITED.contains(variant)) {
           double rss = (Double) r.get("rss_max_mib");
           r.put("rss_limit_mib", MEMORY_LIMIT_MIB + RSS_ALLOWANCE_MIB);
@@ -451,6 +502,151 @@ public final class Runner {
         }
       }
     }
+  }
+
+  /** W3's second variant: the saturation search over UDP. */
+  static final String XRAY_SATURATION = "xray_saturation";
+
+  private static boolean isXray(String variant) {
+    return variant.equals("xray") || variant.equals(XRAY_SATURATION);
+  }
+
+  /** The first rate of W3's saturation search, in segments/s; each step is 1.5 times the last. */
+  private static final double UDP_SEARCH_START = 20_000;
+
+  private static final int UDP_SEARCH_MAX_STEPS = 10;
+
+  /**
+   * W3's saturation: fixed-rate steps of datagrams, each followed by a wait until the fake API has
+   * counted everything sent, until a step loses any (in the kernel's socket buffer, the receiver's
+   * queue or later) or the generator cannot hold the rate. UDP senders get no refusal, so loss is
+   * the only signal; the saturation rate is the last step without any, and the collector's CPU
+   * during that step gives the rate per core. Because every step below it lost nothing, the search
+   * also shows "no UDP loss below 80 % of saturation".
+   */
+  private static Map<String, Object> udpSaturation(
+      Settings s,
+      Payloads pool,
+      String target,
+      Process collector,
+      Path log,
+      Backend backend,
+      Map<String, Object> r)
+      throws Exception {
+    double rate = s.smoke() ? 2_000 : UDP_SEARCH_START;
+    int maxSteps = s.smoke() ? 2 : UDP_SEARCH_MAX_STEPS;
+    Duration warmup = Duration.ofSeconds(s.smoke() ? 1 : 2);
+    Duration measured = s.smoke() ? Duration.ofSeconds(2) : Duration.ofSeconds(10);
+    List<Map<String, Object>> steps = new ArrayList<>();
+    long sentTotal = 0;
+    long saturation = 0;
+    Double saturationCpu = null;
+    boolean lossless = true;
+    String stopReason = "step limit";
+    for (int k = 0; k < maxSteps; k++) {
+      long counted0 = backend.received();
+      long kernel0 = udpRcvbufErrors();
+      long queue0 = counter(scrapeMetrics(log), "raybridge_receiver_xray_dropped_datagrams");
+      ProcSampler sampler = new ProcSampler(collector.pid(), 1000);
+      Settings step = s.at(rate, warmup, measured);
+      Map<String, Object> gen =
+          generate(step, pool, target, sampler, new LinkedHashMap<>(), List.of(), null);
+      long sent = ((Number) gen.get("sent")).longValue();
+      sentTotal += sent;
+      awaitCount(backend, counted0 + sent, Duration.ofSeconds(4));
+      long counted = backend.received() - counted0;
+      long kernel = udpRcvbufErrors() - kernel0;
+      long queue =
+          counter(scrapeMetrics(log), "raybridge_receiver_xray_dropped_datagrams") - queue0;
+      double achieved = ((Number) gen.get("achieved_rate")).doubleValue();
+      Map<String, Object> cpu = sampler.summary();
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("rate", Math.round(rate));
+      row.put("achieved_rate", Math.round(achieved));
+      row.put("sent", sent);
+      row.put("counted", counted);
+      row.put("lost", sent - counted);
+      row.put("kernel_drops_machine_wide", kernel);
+      row.put("queue_drops", queue);
+      row.put("cpu_pct", cpu.get("cpu_avg_pct"));
+      row.put("rss_max_mib", cpu.get("rss_max_mib"));
+      steps.add(row);
+      System.out.println(
+          "  step "
+              + Math.round(rate)
+              + "/s: sent "
+              + sent
+              + ", counted "
+              + counted
+              + ", kernel drops "
+              + kernel
+              + ", queue drops "
+              + queue
+              + ", CPU "
+              + String.format(Locale.ROOT, "%.1f", (Double) cpu.get("cpu_avg_pct"))
+              + " %");
+      boolean clean = counted == sent && kernel == 0 && queue == 0;
+      if (!clean || achieved < 0.95 * rate) {
+        stopReason = clean ? "the generator could not hold the rate" : "datagrams lost";
+        // A later step's loss is the end of the search; loss before it is a failed run.
+        lossless = counted <= sent;
+        break;
+      }
+      saturation = Math.round(rate);
+      saturationCpu = (Double) cpu.get("cpu_avg_pct");
+      rate *= 1.5;
+    }
+    r.put("udp_steps", steps);
+    r.put("udp_stop_reason", stopReason);
+    r.put("saturation_rate", saturation);
+    r.put("saturation_cpu_pct", saturationCpu);
+    r.put(
+        "saturation_per_core",
+        saturationCpu == null || saturationCpu <= 0 ? null : saturation / (saturationCpu / 100));
+    r.put("lossless_below_last_step", lossless && saturation > 0);
+    Map<String, Object> gen = new LinkedHashMap<>();
+    gen.put("sent", sentTotal);
+    gen.put("ok", sentTotal);
+    gen.put("refused", 0L);
+    gen.put("failed", 0L);
+    gen.put("mode", "udp_steps");
+    return gen;
+  }
+
+  /**
+   * Waits until the backend has counted {@code target} items or its count stood still for {@code
+   * quiet}.
+   */
+  private static void awaitCount(Backend backend, long target, Duration quiet)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long last = -1;
+    long stableSince = System.nanoTime();
+    while (System.nanoTime() < deadline && backend.received() < target) {
+      long now = backend.received();
+      if (now != last) {
+        last = now;
+        stableSince = System.nanoTime();
+      } else if (System.nanoTime() - stableSince > quiet.toNanos()) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** The sum of a counter's series in a scrape, 0 where it is absent. */
+  private static long counter(Map<String, String> metrics, String name) {
+    long sum = 0;
+    for (Map.Entry<String, String> e : metrics.entrySet()) {
+      if (e.getKey().startsWith(name)) {
+        try {
+          sum += (long) Double.parseDouble(e.getValue());
+        } catch (NumberFormatException ignored) {
+          // not a sample line
+        }
+      }
+    }
+    return sum;
   }
 
   private static Map<String, Object> finish(
@@ -494,6 +690,11 @@ public final class Runner {
     if (backend.expectsSample()) {
       // Sampling at 10 %: nothing invented, about a tenth kept.
       ok = backend.mismatches() == 0 && received <= accepted;
+    }
+    if (r.containsKey("udp_steps")) {
+      // UDP has no refusal: the step that lost datagrams is where the search ends, and every step
+      // before it must have delivered everything.
+      ok = backend.mismatches() == 0 && Boolean.TRUE.equals(r.get("lossless_below_last_step"));
     }
     ok &= !Boolean.FALSE.equals(r.get("collector_alive_at_end"));
     ok &= !Boolean.FALSE.equals(r.get("collector_clean_exit"));
@@ -682,7 +883,7 @@ public final class Runner {
               + "service:\n"
               + telemetry
               + pipeline("otlp", "batch", "file");
-      case "xray" ->
+      case "xray", XRAY_SATURATION ->
           "receivers:\n"
               + "  awsxray:\n"
               + "    endpoint: 127.0.0.1:"
@@ -1112,7 +1313,7 @@ public final class Runner {
 
     static Backend start(String variant, Payloads pool, Path dir) throws IOException {
       return switch (variant) {
-        case "xray" ->
+        case "xray", XRAY_SATURATION ->
             new Backend(null, FakeXRayApi.builder().countingOnly().start(), null, false, 0);
         case "backend_down" -> new Backend(null, null, null, false, freePort());
         // Nobody listens on the port until startSink().

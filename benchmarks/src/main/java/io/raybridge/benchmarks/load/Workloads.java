@@ -76,7 +76,7 @@ final class Workloads {
               "udp",
               5_000,
               false,
-              List.of("xray"),
+              List.of("xray", Runner.XRAY_SATURATION),
               "at 5k seg/s CPU ≤ 10 %; ≥ 100k seg/s per core; no UDP loss below 80 % of saturation",
               "ADOT: 27–80 % of a core at 5k seg/s",
               27,
