@@ -112,7 +112,7 @@ public final class EncodedSpanFilter {
         lastKey = key;
       }
       byte[] want = lastKeyBytes;
-      Reader r = new Reader(buf, start, end);
+      WireReader r = new WireReader(buf, start, end);
       while (r.more()) {
         int tag = r.varint32();
         if (tag != TAG_9_BYTES) {
@@ -133,7 +133,7 @@ public final class EncodedSpanFilter {
     private static final Object NO_MATCH = new Object();
 
     /** The value of the KeyValue ending at {@code kvEnd} if its key is {@code want}. */
-    private Object keyValue(Reader r, int kvEnd, byte[] want) {
+    private Object keyValue(WireReader r, int kvEnd, byte[] want) {
       int keyStart = -1;
       int keyLength = 0;
       int valueKind = 0;
@@ -237,9 +237,9 @@ public final class EncodedSpanFilter {
   private static final class Pass {
     final Decision decision;
     final SpanView view = new SpanView();
-    final Out rsOut = new Out();
-    final Out scopeOut = new Out();
-    final Out spanOut = new Out();
+    final WireOut rsOut = new WireOut();
+    final WireOut scopeOut = new WireOut();
+    final WireOut spanOut = new WireOut();
     int kept;
 
     Pass(Decision decision) {
@@ -249,7 +249,7 @@ public final class EncodedSpanFilter {
     /** The filtered resource spans: {@code part} itself if unchanged, null if none is left. */
     ByteString resourceSpans(ByteString part) {
       byte[] buf = part.toByteArray();
-      Reader r = new Reader(buf, 0, buf.length);
+      WireReader r = new WireReader(buf, 0, buf.length);
       rsOut.reset();
       kept = 0;
       boolean changed = false;
@@ -288,7 +288,7 @@ public final class EncodedSpanFilter {
     }
 
     /** Filters one {@code ScopeSpans} into {@link #scopeOut}; whether anything changed. */
-    private boolean scopeSpans(byte[] buf, Reader r, int scopeEnd) {
+    private boolean scopeSpans(byte[] buf, WireReader r, int scopeEnd) {
       scopeOut.reset();
       boolean changed = false;
       while (r.pos < scopeEnd) {
@@ -324,7 +324,7 @@ public final class EncodedSpanFilter {
     /** Points the view at the span in {@code [start, end)}: trace id and trace state. */
     private void read(byte[] buf, int start, int end) {
       view.reset(buf, start, end);
-      Reader r = new Reader(buf, start, end);
+      WireReader r = new WireReader(buf, start, end);
       while (r.more()) {
         int tag = r.varint32();
         if (tag == TAG_1_BYTES) {
@@ -349,7 +349,7 @@ public final class EncodedSpanFilter {
       spanOut.reset();
       byte[] value = traceState.getBytes(StandardCharsets.UTF_8);
       boolean written = value.length == 0;
-      Reader r = new Reader(buf, start, end);
+      WireReader r = new WireReader(buf, start, end);
       while (r.more()) {
         int fieldStart = r.pos;
         int tag = r.varint32();
@@ -366,120 +366,6 @@ public final class EncodedSpanFilter {
       if (!written) {
         spanOut.bytesField(SPAN_TRACE_STATE_FIELD, value);
       }
-    }
-  }
-
-  /** Reads well-formed protobuf wire data in {@code [pos, end)}. */
-  private static final class Reader {
-    final byte[] buf;
-    final int end;
-    int pos;
-
-    Reader(byte[] buf, int pos, int end) {
-      this.buf = buf;
-      this.pos = pos;
-      this.end = end;
-    }
-
-    boolean more() {
-      return pos < end;
-    }
-
-    int varint32() {
-      return (int) varint64();
-    }
-
-    long varint64() {
-      long result = 0;
-      for (int shift = 0; shift < 64; shift += 7) {
-        byte b = buf[pos++];
-        result |= (long) (b & 0x7f) << shift;
-        if (b >= 0) {
-          return result;
-        }
-      }
-      throw new IllegalStateException("malformed varint in checked bytes");
-    }
-
-    long fixed64() {
-      long v = 0;
-      for (int i = 7; i >= 0; i--) {
-        v = v << 8 | (buf[pos + i] & 0xffL);
-      }
-      pos += 8;
-      return v;
-    }
-
-    /** Skips the value of a field whose tag was just read. */
-    void skip(int tag) {
-      switch (tag & 7) {
-        case WireFormat.WIRETYPE_VARINT -> varint64();
-        case WireFormat.WIRETYPE_FIXED64 -> pos += 8;
-        case WireFormat.WIRETYPE_LENGTH_DELIMITED -> {
-          int len = varint32();
-          pos += len;
-        }
-        case WireFormat.WIRETYPE_START_GROUP -> {
-          int endTag = (tag & ~7) | WireFormat.WIRETYPE_END_GROUP;
-          while (true) {
-            int t = varint32();
-            if (t == endTag) {
-              return;
-            }
-            skip(t);
-          }
-        }
-        case WireFormat.WIRETYPE_FIXED32 -> pos += 4;
-        default -> throw new IllegalStateException("malformed wire type in checked bytes: " + tag);
-      }
-    }
-  }
-
-  /** A growable byte buffer for one level of re-encoded messages. */
-  private static final class Out {
-    byte[] a = new byte[256];
-    int n;
-
-    void reset() {
-      n = 0;
-    }
-
-    private void ensure(int more) {
-      if (n + more > a.length) {
-        a = Arrays.copyOf(a, Math.max(a.length * 2, n + more));
-      }
-    }
-
-    void copy(byte[] src, int from, int to) {
-      int len = to - from;
-      ensure(len);
-      System.arraycopy(src, from, a, n, len);
-      n += len;
-    }
-
-    void varint(int value) {
-      ensure(5);
-      while ((value & ~0x7f) != 0) {
-        a[n++] = (byte) ((value & 0x7f) | 0x80);
-        value >>>= 7;
-      }
-      a[n++] = (byte) value;
-    }
-
-    void lengthDelimited(int field, Out content) {
-      varint(field << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED);
-      varint(content.n);
-      copy(content.a, 0, content.n);
-    }
-
-    void bytesField(int field, byte[] value) {
-      varint(field << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED);
-      varint(value.length);
-      copy(value, 0, value.length);
-    }
-
-    byte[] toArray() {
-      return Arrays.copyOf(a, n);
     }
   }
 }

@@ -55,6 +55,37 @@ final class PendingTrace {
     long before = heapBytes;
     int g = group(header);
     int need = CodedOutputStream.computeMessageSize(ScopeSpans.SPANS_FIELD_NUMBER, span);
+    byte[] buf = room(g, need);
+    try {
+      CodedOutputStream out = CodedOutputStream.newInstance(buf, lengths[g], need);
+      out.writeMessage(ScopeSpans.SPANS_FIELD_NUMBER, span);
+      out.checkNoSpaceLeft();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    lengths[g] += need;
+    spanCount++;
+    return heapBytes - before;
+  }
+
+  /**
+   * Appends one span already encoded as the {@code spans} field of a {@code ScopeSpans} (tag,
+   * length and message: {@code src[from, to)}) to the group of {@code header}; returns how much
+   * {@link #heapBytes} grew.
+   */
+  long appendField(GroupHeader header, byte[] src, int from, int to) {
+    long before = heapBytes;
+    int g = group(header);
+    int need = to - from;
+    byte[] buf = room(g, need);
+    System.arraycopy(src, from, buf, lengths[g], need);
+    lengths[g] += need;
+    spanCount++;
+    return heapBytes - before;
+  }
+
+  /** The group's array with room for {@code need} more bytes, grown if it has none. */
+  private byte[] room(int g, int need) {
     byte[] buf = data[g];
     int len = lengths[g];
     if (buf == null || buf.length - len < need) {
@@ -64,16 +95,7 @@ final class PendingTrace {
       heapBytes += capacity - (buf == null ? 0 : buf.length);
       data[g] = buf = grown;
     }
-    try {
-      CodedOutputStream out = CodedOutputStream.newInstance(buf, len, need);
-      out.writeMessage(ScopeSpans.SPANS_FIELD_NUMBER, span);
-      out.checkNoSpaceLeft();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    lengths[g] = len + need;
-    spanCount++;
-    return heapBytes - before;
+    return buf;
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.raybridge.processor.tailsampling;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.ObservableLongGauge;
@@ -13,6 +15,7 @@ import io.raybridge.pipeline.ComponentTelemetry;
 import io.raybridge.pipeline.ConsumerException;
 import io.raybridge.pipeline.Traces;
 import io.raybridge.pipeline.TracesConsumer;
+import io.raybridge.pipeline.otlp.EncodedSpans;
 import io.raybridge.pipeline.processor.AbstractProcessor;
 import io.raybridge.pipeline.util.RateLimitedLogger;
 import java.io.IOException;
@@ -408,93 +411,34 @@ final class TailSamplingProcessor extends AbstractProcessor {
 
   @Override
   protected void process(Traces traces) {
-    long now = clock.millis();
-    Batch batch = new Batch();
-    List<ResourceSpans> out = batch.out;
-    long lateKept = 0;
-    long lateDropped = 0;
-    TraceJournal j = journal;
+    Intake in = new Intake(clock.millis(), journal);
     lock.lock();
     try {
       if (stopped) {
         throw ConsumerException.retryable("tail_sampling " + settings().id() + " is shut down");
       }
-      for (ResourceSpans rs : traces.resourceSpans()) {
-        ResourceSpans.Builder lateResource = null;
-        for (ScopeSpans ss : rs.getScopeSpansList()) {
-          GroupHeader header = null;
-          ScopeSpans.Builder lateScope = null;
-          // With storage: per trace touched, where this scope's spans start in its group, and how
-          // many there are.
-          Map<PendingTrace, int[]> touched = j == null ? null : new LinkedHashMap<>();
-          for (Span span : ss.getSpansList()) {
-            TraceKey key = TraceKey.of(span.getTraceId());
-            PendingTrace p = pending.get(key);
-            if (p == null) {
-              Integer cached = cache.get(key);
-              if (cached != null) {
-                if (cached == DecisionCache.NOT_SAMPLED) {
-                  lateDropped++;
-                } else {
-                  if (lateScope == null) {
-                    lateScope = ss.toBuilder().clearSpans();
-                  }
-                  lateScope.addSpans(withPolicy(span, cached));
-                  lateKept++;
-                }
-                continue;
-              }
-              p = new PendingTrace(key, now);
-              pending.put(key, p);
-              bufferedBytes += p.heapBytes;
-            }
-            if (header == null) {
-              header = intern(GroupHeader.of(rs, ss));
-            }
-            if (touched != null) {
-              int[] t = touched.get(p);
-              if (t == null) {
-                int g = p.groupOf(header);
-                touched.put(p, new int[] {g < 0 ? 0 : p.encodedLength(g), 1});
-              } else {
-                t[1]++;
-              }
-            }
-            bufferedBytes += p.append(header, span);
-            bufferedSpans++;
-            if (p.rootArrivalMillis < 0 && span.getParentSpanId().isEmpty()) {
-              p.rootArrivalMillis = now;
-              if (afterRootMillis > 0) {
-                rootQueue.add(p);
-              }
-            }
-            if (p.heapBytes >= config.maxTraceBytes()) {
-              decideLocked(p, Reason.MAX_TRACE_BYTES, now, batch);
-            }
-            while (bufferedBytes > config.maxBufferedBytes() && !pending.isEmpty()) {
-              decideLocked(eldest(), Reason.MAX_BUFFERED_BYTES, now, batch);
-            }
-            while (pending.size() > config.numTraces()) {
-              decideLocked(eldest(), Reason.NUM_TRACES, now, batch);
-            }
-          }
-          if (touched != null) {
-            journalSpans(j, header, touched);
-          }
-          if (lateScope != null) {
-            if (lateResource == null) {
-              lateResource = rs.toBuilder().clearScopeSpans();
-            }
-            lateResource.addScopeSpans(lateScope);
-          }
+      if (traces.isEncoded()) {
+        // Spans still held as the receiver's bytes are buffered as those bytes, never decoded.
+        for (ByteString part : traces.encodedResourceSpans()) {
+          EncodedSpans.walk(part.toByteArray(), in);
+          in.endResource();
         }
-        if (lateResource != null) {
-          out.add(lateResource.build());
+      } else {
+        for (ResourceSpans rs : traces.resourceSpans()) {
+          for (ScopeSpans ss : rs.getScopeSpansList()) {
+            in.beginScope(GroupHeader.of(rs, ss));
+            for (Span span : ss.getSpansList()) {
+              in.offer(
+                  TraceKey.of(span.getTraceId()), span.getParentSpanId().isEmpty(), span, null);
+            }
+          }
+          in.endResource();
         }
       }
     } finally {
       lock.unlock();
     }
+    TraceJournal j = in.journal;
     if (j != null) {
       // Before consume returns: written to the OS, the spans survive the process being killed.
       try {
@@ -503,13 +447,168 @@ final class TailSamplingProcessor extends AbstractProcessor {
         storageFailed("write", e);
       }
     }
-    if (lateKept > 0) {
-      lateSpans.add(lateKept, attributes.toBuilder().put("decision", "sampled").build());
+    if (in.lateKept > 0) {
+      lateSpans.add(in.lateKept, attributes.toBuilder().put("decision", "sampled").build());
     }
-    if (lateDropped > 0) {
-      lateSpans.add(lateDropped, attributes.toBuilder().put("decision", "not_sampled").build());
+    if (in.lateDropped > 0) {
+      lateSpans.add(in.lateDropped, attributes.toBuilder().put("decision", "not_sampled").build());
     }
-    forwardQuietly(batch);
+    forwardQuietly(in.batch);
+  }
+
+  /**
+   * One {@link #process} call's spans, scope by scope, from messages or from encoded bytes: buffers
+   * each span in its pending trace, passes on late spans of decided traces, and decides traces that
+   * outgrow a limit. Used under the lock.
+   */
+  private final class Intake implements EncodedSpans.Visitor {
+    final long now;
+    final TraceJournal journal;
+    final Batch batch = new Batch();
+    long lateKept;
+    long lateDropped;
+    private byte[] resourceBytes;
+    private GroupHeader header;
+    private boolean interned;
+    private ResourceSpans.Builder lateResource;
+    private ScopeSpans.Builder lateScope;
+    // With storage: per trace touched, where this scope's spans start in its group, and how many
+    // there are.
+    private Map<PendingTrace, int[]> touched;
+
+    Intake(long now, TraceJournal journal) {
+      this.now = now;
+      this.journal = journal;
+    }
+
+    @Override
+    public void scope(byte[] resource, byte[] scope) {
+      if (resourceBytes != null && resource != resourceBytes) {
+        endResource();
+      }
+      resourceBytes = resource;
+      beginScope(new GroupHeader(resource, scope));
+    }
+
+    @Override
+    public void span(EncodedSpans.SpanBytes span) {
+      offer(
+          TraceKey.of(span.buffer(), span.traceIdStart(), span.traceIdLength()),
+          !span.hasParent(),
+          null,
+          span);
+    }
+
+    void beginScope(GroupHeader h) {
+      endScope();
+      header = h;
+      interned = false;
+      touched = journal == null ? null : new LinkedHashMap<>();
+    }
+
+    /**
+     * Takes one span: {@code span} where it arrived as a message, else {@code bytes} where it
+     * arrived encoded.
+     */
+    void offer(TraceKey key, boolean root, Span span, EncodedSpans.SpanBytes bytes) {
+      PendingTrace p = pending.get(key);
+      if (p == null) {
+        Integer cached = cache.get(key);
+        if (cached != null) {
+          if (cached == DecisionCache.NOT_SAMPLED) {
+            lateDropped++;
+          } else {
+            if (lateScope == null) {
+              lateScope = builderOf(header);
+            }
+            lateScope.addSpans(withPolicy(span != null ? span : bytes.decode(), cached));
+            lateKept++;
+          }
+          return;
+        }
+        p = new PendingTrace(key, now);
+        pending.put(key, p);
+        bufferedBytes += p.heapBytes;
+      }
+      if (!interned) {
+        header = intern(header);
+        interned = true;
+      }
+      if (touched != null) {
+        int[] t = touched.get(p);
+        if (t == null) {
+          int g = p.groupOf(header);
+          touched.put(p, new int[] {g < 0 ? 0 : p.encodedLength(g), 1});
+        } else {
+          t[1]++;
+        }
+      }
+      bufferedBytes +=
+          span != null
+              ? p.append(header, span)
+              : p.appendField(header, bytes.buffer(), bytes.fieldStart(), bytes.end());
+      bufferedSpans++;
+      if (p.rootArrivalMillis < 0 && root) {
+        p.rootArrivalMillis = now;
+        if (afterRootMillis > 0) {
+          rootQueue.add(p);
+        }
+      }
+      if (p.heapBytes >= config.maxTraceBytes()) {
+        decideLocked(p, Reason.MAX_TRACE_BYTES, now, batch);
+      }
+      while (bufferedBytes > config.maxBufferedBytes() && !pending.isEmpty()) {
+        decideLocked(eldest(), Reason.MAX_BUFFERED_BYTES, now, batch);
+      }
+      while (pending.size() > config.numTraces()) {
+        decideLocked(eldest(), Reason.NUM_TRACES, now, batch);
+      }
+    }
+
+    private void endScope() {
+      if (header == null) {
+        return;
+      }
+      if (touched != null && interned) {
+        journalSpans(journal, header, touched);
+      }
+      if (lateScope != null) {
+        if (lateResource == null) {
+          lateResource = resourceBuilderOf(header);
+        }
+        lateResource.addScopeSpans(lateScope);
+        lateScope = null;
+      }
+      header = null;
+      touched = null;
+    }
+
+    void endResource() {
+      endScope();
+      if (lateResource != null) {
+        batch.out.add(lateResource.build());
+        lateResource = null;
+      }
+      resourceBytes = null;
+    }
+  }
+
+  /** An empty {@code ScopeSpans} of the header's scope. */
+  private static ScopeSpans.Builder builderOf(GroupHeader h) {
+    try {
+      return ScopeSpans.parseFrom(h.scope).toBuilder();
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a group header does not parse", e);
+    }
+  }
+
+  /** An empty {@code ResourceSpans} of the header's resource. */
+  private static ResourceSpans.Builder resourceBuilderOf(GroupHeader h) {
+    try {
+      return ResourceSpans.parseFrom(h.resource).toBuilder();
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a group header does not parse", e);
+    }
   }
 
   /** Stages a SPANS record per trace that buffered spans of one scope. Called under the lock. */

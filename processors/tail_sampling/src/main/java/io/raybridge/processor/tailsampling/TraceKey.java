@@ -9,19 +9,33 @@ import com.google.protobuf.ByteString;
 record TraceKey(long hi, long lo) {
 
   static TraceKey of(ByteString id) {
+    return of(id.size(), id::byteAt);
+  }
+
+  /**
+   * The key of the id in {@code bytes[offset, offset + length)}; equal to {@link #of(ByteString)}.
+   */
+  static TraceKey of(byte[] bytes, int offset, int length) {
+    return of(length, i -> bytes[offset + i]);
+  }
+
+  private interface Bytes {
+    byte at(int index);
+  }
+
+  private static TraceKey of(int n, Bytes id) {
     long hi = 0;
     long lo = 0;
-    int n = id.size();
     if (n == 16) {
       for (int i = 0; i < 8; i++) {
-        hi = (hi << 8) | (id.byteAt(i) & 0xff);
-        lo = (lo << 8) | (id.byteAt(i + 8) & 0xff);
+        hi = (hi << 8) | (id.at(i) & 0xff);
+        lo = (lo << 8) | (id.at(i + 8) & 0xff);
       }
       return new TraceKey(hi, lo);
     }
     for (int i = 0; i < n; i++) {
-      hi = hi * 31 + (id.byteAt(i) & 0xff);
-      lo = (lo << 8 | lo >>> 56) ^ (id.byteAt(i) & 0xff);
+      hi = hi * 31 + (id.at(i) & 0xff);
+      lo = (lo << 8 | lo >>> 56) ^ (id.at(i) & 0xff);
     }
     return new TraceKey(hi ^ n, lo);
   }

@@ -99,12 +99,26 @@ final class TestSpans {
         .build();
   }
 
+  /**
+   * Whether {@link #traces} hands batches over as received bytes (as the OTLP receiver does) rather
+   * than as messages; set by the test classes that run every test on both forms.
+   */
+  static boolean encoded;
+
   static Traces traces(Span... spans) {
-    return Traces.of(resourceSpans(List.of(spans)));
+    return traces(List.of(spans));
   }
 
   static Traces traces(List<Span> spans) {
-    return Traces.of(resourceSpans(spans));
+    Traces t = Traces.of(resourceSpans(spans));
+    if (!encoded) {
+      return t;
+    }
+    try {
+      return Traces.fromEncodedRequest(t.toRequestBytes());
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static TraceData trace(Span... spans) {

@@ -1,0 +1,172 @@
+package io.raybridge.pipeline.otlp;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.util.Arrays;
+
+/**
+ * Walks the spans of an encoded {@code ResourceSpans} message (an element of {@link
+ * io.raybridge.pipeline.Traces#encodedResourceSpans()}) without decoding it: for each scope, the
+ * resource and the scope as they arrived, and for each span its bytes, its trace id and whether it
+ * has a parent. A component that only needs those, and keeps or forwards the spans' bytes, never
+ * builds the messages.
+ *
+ * <p>The bytes must be a message that parses, as {@link OtlpWire#scanRequest} checks; a field that
+ * occurs more than once is read as the protobuf parser reads it (the last occurrence wins).
+ */
+public final class EncodedSpans {
+
+  private static final int TAG_SCOPE_SPANS = 2 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int TAG_SPANS = 2 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int TAG_TRACE_ID = 1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  private static final int TAG_PARENT_SPAN_ID = 4 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+
+  private EncodedSpans() {}
+
+  /** What a walk reports, in the order of the bytes. */
+  public interface Visitor {
+
+    /**
+     * A {@code ScopeSpans} of the resource starts.
+     *
+     * @param resource the {@code ResourceSpans} without its {@code scope_spans}: its other fields
+     *     as they arrived, in order (a fresh array, shared by the resource's scopes)
+     * @param scope the {@code ScopeSpans} without its {@code spans}, likewise (a fresh array)
+     */
+    void scope(byte[] resource, byte[] scope);
+
+    /** One span of the current scope; {@code span} is only valid during the call. */
+    void span(SpanBytes span);
+  }
+
+  /** One span of a walk: a view of the walked bytes, reused from span to span. */
+  public static final class SpanBytes {
+    private byte[] buf;
+    private int fieldStart;
+    private int start;
+    private int end;
+    private int traceIdStart;
+    private int traceIdLength;
+    private boolean hasParent;
+
+    private SpanBytes() {}
+
+    /** The bytes being walked. */
+    public byte[] buffer() {
+      return buf;
+    }
+
+    /**
+     * Where the span's {@code spans} field starts in {@link #buffer()}: its tag, its length and the
+     * message up to {@link #end()} are the span as a {@code ScopeSpans} holds it.
+     */
+    public int fieldStart() {
+      return fieldStart;
+    }
+
+    /** Where the span's message ends in {@link #buffer()} (exclusive). */
+    public int end() {
+      return end;
+    }
+
+    /** Where the trace id starts in {@link #buffer()}. */
+    public int traceIdStart() {
+      return traceIdStart;
+    }
+
+    /** The trace id's length in bytes (0 where the span has none). */
+    public int traceIdLength() {
+      return traceIdLength;
+    }
+
+    /** Whether {@code parent_span_id} is set (non-empty). */
+    public boolean hasParent() {
+      return hasParent;
+    }
+
+    /** The span, decoded. */
+    public Span decode() {
+      try {
+        return Span.parseFrom(Arrays.copyOfRange(buf, start, end));
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException("checked span bytes do not parse", e);
+      }
+    }
+  }
+
+  /** Walks the encoded {@code ResourceSpans} in {@code bytes}. */
+  public static void walk(byte[] bytes, Visitor visitor) {
+    byte[] resource = null;
+    SpanBytes span = new SpanBytes();
+    span.buf = bytes;
+    WireReader r = new WireReader(bytes, 0, bytes.length);
+    while (r.more()) {
+      int tag = r.varint32();
+      if (tag != TAG_SCOPE_SPANS) {
+        r.skip(tag);
+        continue;
+      }
+      int len = r.varint32();
+      int scopeStart = r.pos;
+      int scopeEnd = scopeStart + len;
+      if (resource == null) {
+        resource = without(bytes, 0, bytes.length, TAG_SCOPE_SPANS);
+      }
+      visitor.scope(resource, without(bytes, scopeStart, scopeEnd, TAG_SPANS));
+      r.pos = scopeStart;
+      while (r.pos < scopeEnd) {
+        int fieldStart = r.pos;
+        int t = r.varint32();
+        if (t != TAG_SPANS) {
+          r.skip(t);
+          continue;
+        }
+        int spanLen = r.varint32();
+        span.fieldStart = fieldStart;
+        span.start = r.pos;
+        span.end = r.pos + spanLen;
+        read(span);
+        r.pos = span.end;
+        visitor.span(span);
+      }
+    }
+  }
+
+  /** Reads the span's trace id and parent id. */
+  private static void read(SpanBytes span) {
+    span.traceIdStart = span.start;
+    span.traceIdLength = 0;
+    span.hasParent = false;
+    WireReader r = new WireReader(span.buf, span.start, span.end);
+    while (r.more()) {
+      int tag = r.varint32();
+      if (tag == TAG_TRACE_ID) {
+        span.traceIdLength = r.varint32();
+        span.traceIdStart = r.pos;
+        r.pos += span.traceIdLength;
+      } else if (tag == TAG_PARENT_SPAN_ID) {
+        int len = r.varint32();
+        span.hasParent = len > 0;
+        r.pos += len;
+      } else {
+        r.skip(tag);
+      }
+    }
+  }
+
+  /** The fields of the message in {@code [from, to)} other than those with tag {@code drop}. */
+  private static byte[] without(byte[] bytes, int from, int to, int drop) {
+    WireOut out = new WireOut();
+    WireReader r = new WireReader(bytes, from, to);
+    while (r.more()) {
+      int fieldStart = r.pos;
+      int tag = r.varint32();
+      r.skip(tag);
+      if (tag != drop) {
+        out.copy(bytes, fieldStart, r.pos);
+      }
+    }
+    return out.toArray();
+  }
+}
