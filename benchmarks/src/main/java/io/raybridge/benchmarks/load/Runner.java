@@ -50,7 +50,8 @@ import java.util.regex.Pattern;
  * Other options: {@code --jar} (the distribution jar), {@code --out} (result directory), {@code
  * --jvm-flags "..."} (the collector's JVM flags), {@code --protocol grpc|http}, {@code --seed},
  * {@code --saturation N} (W10's overload sends at twice this rate), {@code --variants a,b} (run
- * only these of the workload's variants).
+ * only these of the workload's variants), {@code --fixed} (a ramp workload, W2 or W6, at the fixed
+ * {@code --rate} instead: its spans per core then come from the whole window's CPU).
  */
 public final class Runner {
   /** The distribution launcher's defaults (bin/raybridge), so the shipped setup is measured. */
@@ -111,7 +112,13 @@ public final class Runner {
       String protocol,
       long seed,
       double saturation,
-      List<String> variants) {
+      List<String> variants,
+      boolean fixed) {
+
+    /** Whether the generator ramps: a ramp workload not asked to run at a fixed rate. */
+    boolean ramps() {
+      return workload.ramp() && !fixed;
+    }
 
     /** These settings at another fixed rate and window (one step of a search). */
     Settings at(double rate, Duration warmup, Duration duration) {
@@ -128,7 +135,8 @@ public final class Runner {
           protocol,
           seed,
           saturation,
-          variants);
+          variants,
+          true);
     }
 
     /** The variants this invocation runs, in the workload's order. */
@@ -167,7 +175,8 @@ public final class Runner {
           o.getDouble("saturation", DEFAULT_SATURATION),
           o.get("variants", "").isBlank()
               ? List.of()
-              : List.of(o.get("variants", "").trim().split("\\s*,\\s*")));
+              : List.of(o.get("variants", "").trim().split("\\s*,\\s*")),
+          o.flag("fixed"));
     }
   }
 
@@ -203,7 +212,7 @@ public final class Runner {
         run.put(variant, v);
         verified &= Boolean.TRUE.equals(v.get("verified"));
       }
-      run.put(w.metric(), metric(w, run));
+      run.put(w.metric(), metric(w, run, s.ramps()));
       overloadSummary(run);
       runs.add(run);
       System.out.printf("%s run %d: %s = %s%n", w.id(), i + 1, w.metric(), run.get(w.metric()));
@@ -511,10 +520,13 @@ public final class Runner {
     return variant.equals("xray") || variant.equals(XRAY_SATURATION);
   }
 
-  /** The first rate of W3's saturation search, in segments/s; each step is 1.5 times the last. */
-  private static final double UDP_SEARCH_START = 20_000;
+  /**
+   * The first rate of W3's saturation search (its fixed rate), in segments/s; each step is 1.5
+   * times the last.
+   */
+  private static final double UDP_SEARCH_START = 5_000;
 
-  private static final int UDP_SEARCH_MAX_STEPS = 10;
+  private static final int UDP_SEARCH_MAX_STEPS = 12;
 
   /**
    * W3's saturation: fixed-rate steps of datagrams, each followed by a wait until the fake API has
@@ -707,7 +719,7 @@ public final class Runner {
     return r;
   }
 
-  private static Object metric(Workload w, Map<String, Object> run) {
+  private static Object metric(Workload w, Map<String, Object> run, boolean ramps) {
     Map<String, Object> first = variant(run, w.variants().get(0));
     if (first == null) {
       return null; // the variant the metric comes from was not run (--variants)
@@ -728,7 +740,7 @@ public final class Runner {
         return p99(variant(run, "nobatch")) - p99(variant(run, "baseline"));
       }
       case "spans_per_core" -> {
-        if (w.ramp()) {
+        if (ramps) {
           @SuppressWarnings("unchecked")
           Map<String, Object> gen = (Map<String, Object>) first.get("generator");
           long saturation = ((Number) gen.get("saturation_rate")).longValue();
@@ -1091,7 +1103,7 @@ public final class Runner {
             s.warmup().toMillis() + "ms",
             "--duration",
             s.duration().toMillis() + "ms"));
-    if (w.ramp()) {
+    if (s.ramps()) {
       cmd.addAll(
           List.of(
               "--ramp",
@@ -1138,7 +1150,7 @@ public final class Runner {
       if (sampler != null && extra.contains("--phases")) {
         // Phases: sample until the generator is done, since it may run late after an overload.
         sampler.awaitStarted(budget);
-      } else if (sampler != null && !w.ramp()) {
+      } else if (sampler != null && !s.ramps()) {
         // Sample exactly the measured window: from MEASURING for the duration.
         sampler.awaitStarted(budget);
         if (atHalf != null) {

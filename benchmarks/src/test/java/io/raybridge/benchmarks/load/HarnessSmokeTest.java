@@ -42,7 +42,8 @@ class HarnessSmokeTest {
         Workloads.byId(workload).protocol(),
         42,
         Runner.DEFAULT_SATURATION,
-        List.of());
+        List.of(),
+        false);
   }
 
   @Test
@@ -73,6 +74,17 @@ class HarnessSmokeTest {
     assertThat(run.path("sent").asLong()).isGreaterThan(0);
     assertThat(run.path("received").asLong()).isEqualTo(run.path("sent").asLong());
     assertThat(run.path("cpu_samples").asInt()).isGreaterThan(0);
+    // The saturation search: smoke steps are far below saturation, so each delivers everything.
+    JsonNode search = result.path("runs").get(0).path(Runner.XRAY_SATURATION);
+    assertThat(search.path("udp_steps")).hasSize(2);
+    for (JsonNode step : search.path("udp_steps")) {
+      assertThat(step.path("sent").asLong()).isGreaterThan(0);
+      assertThat(step.path("counted").asLong()).isEqualTo(step.path("sent").asLong());
+      assertThat(step.path("cpu_pct").asDouble()).isGreaterThan(0);
+    }
+    assertThat(search.path("saturation_rate").asLong())
+        .isEqualTo(search.path("udp_steps").get(1).path("rate").asLong());
+    assertThat(search.path("saturation_per_core").asDouble()).isGreaterThan(0);
     assertThat(result.path("verified").asBoolean()).isTrue();
   }
 }
