@@ -555,6 +555,22 @@ public final class Runner {
     Double saturationCpu = null;
     boolean lossless = true;
     String stopReason = "step limit";
+    // A new collector: warm it up at the first rate, as the other workloads do, before measuring.
+    long warmed0 = backend.received();
+    Map<String, Object> warm =
+        generate(
+            s.at(rate, s.warmup(), Duration.ofSeconds(1)),
+            pool,
+            target,
+            null,
+            new LinkedHashMap<>(),
+            List.of(),
+            null);
+    long warmSent = ((Number) warm.get("sent")).longValue();
+    awaitCount(backend, warmed0 + warmSent, Duration.ofSeconds(4));
+    r.put("warmup_sent", warmSent);
+    r.put("warmup_counted", backend.received() - warmed0);
+    sentTotal += warmSent;
     for (int k = 0; k < maxSteps; k++) {
       long counted0 = backend.received();
       long kernel0 = udpRcvbufErrors();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.raybridge.pipeline.util.HttpServers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -65,7 +66,7 @@ final class ApiServer {
     this.api = api;
     this.authenticator = authenticator;
     this.logger = logger;
-    this.server = HttpServer.create(address, 64);
+    this.server = HttpServers.create(address, 64);
     this.executor =
         new ThreadPoolExecutor(
             4,

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.raybridge.pipeline.config.Endpoints;
+import io.raybridge.pipeline.util.HttpServers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -71,7 +72,7 @@ public final class TelemetryServer implements AutoCloseable {
     InetSocketAddress bind = Endpoints.resolve(address);
     HttpServer server;
     try {
-      server = HttpServer.create(bind, 16);
+      server = HttpServers.create(bind, 16);
     } catch (BindException e) {
       throw new IOException(
           "cannot serve " + what + " on " + address + ": address already in use", e);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.raybridge.pipeline.util.HttpServers;
 import io.raybridge.xray.SegmentCodec;
 import io.raybridge.xray.model.Segment;
 import java.io.IOException;
@@ -167,7 +168,7 @@ public final class FakeXRayApi implements AutoCloseable {
 
   private synchronized void bind(int requestedPort) throws IOException {
     HttpServer s =
-        HttpServer.create(
+        HttpServers.create(
             new InetSocketAddress(InetAddress.getLoopbackAddress(), requestedPort), 64);
     s.createContext("/", this::handle);
     ExecutorService ex =

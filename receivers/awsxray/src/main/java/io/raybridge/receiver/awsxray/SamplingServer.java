@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.raybridge.pipeline.ComponentSettings;
 import io.raybridge.pipeline.config.Endpoints;
+import io.raybridge.pipeline.util.HttpServers;
 import io.raybridge.pipeline.util.RateLimitedLogger;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,7 +60,7 @@ final class SamplingServer {
   synchronized void start() throws IOException {
     InetSocketAddress address = Endpoints.resolve(endpointText);
     try {
-      server = HttpServer.create(address, 0);
+      server = HttpServers.create(address, 0);
     } catch (BindException e) {
       throw new IOException(
           "cannot listen on TCP " + endpointText + " for sampling calls: " + e.getMessage(), e);

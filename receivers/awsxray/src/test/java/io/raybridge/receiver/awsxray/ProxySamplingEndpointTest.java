@@ -3,6 +3,7 @@ package io.raybridge.receiver.awsxray;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.raybridge.pipeline.util.HttpServers;
 import io.raybridge.receiver.awsxray.AwsXrayReceiverConfig.Mode;
 import io.raybridge.receiver.awsxray.AwsXrayReceiverConfig.ProxyServerConfig;
 import io.raybridge.testing.TracesSink;
@@ -57,7 +58,7 @@ class ProxySamplingEndpointTest {
 
   @BeforeEach
   void startBackend() throws Exception {
-    backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    backend = HttpServers.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     backend.createContext(
         "/",
         exchange -> {
