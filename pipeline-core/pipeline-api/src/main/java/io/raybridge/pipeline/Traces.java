@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * An immutable batch of spans, held as OTLP {@link ResourceSpans} messages. It is the only type
@@ -109,6 +110,12 @@ public final class Traces {
   /** A batch of the given resource spans (the list is copied; the messages are not). */
   public static Traces of(List<ResourceSpans> resourceSpans) {
     Objects.requireNonNull(resourceSpans, "resourceSpans");
+    return ofMessages(resourceSpans, null, null);
+  }
+
+  /** A batch of messages, each with its document ({@code documents} may be null: none). */
+  private static Traces ofMessages(
+      List<ResourceSpans> resourceSpans, String format, List<ByteString> documents) {
     if (resourceSpans.isEmpty()) {
       return EMPTY;
     }
@@ -117,8 +124,9 @@ public final class Traces {
     int total = 0;
     for (int i = 0; i < parts.length; i++) {
       ResourceSpans rs = copy.get(i);
+      ByteString document = documents == null ? null : documents.get(i);
       int n = countSpans(rs);
-      parts[i] = new Part(rs, n);
+      parts[i] = new Part(rs, n, document == null ? null : format, document);
       total += n;
     }
     Traces t = new Traces(List.of(parts), total);
@@ -152,22 +160,7 @@ public final class Traces {
       throw new IllegalArgumentException(
           resourceSpans.size() + " resource spans but " + documents.size() + " documents");
     }
-    if (resourceSpans.isEmpty()) {
-      return EMPTY;
-    }
-    List<ResourceSpans> copy = List.copyOf(resourceSpans);
-    Part[] parts = new Part[copy.size()];
-    int total = 0;
-    for (int i = 0; i < parts.length; i++) {
-      ResourceSpans rs = copy.get(i);
-      ByteString document = documents.get(i);
-      int n = countSpans(rs);
-      parts[i] = new Part(rs, n, document == null ? null : format, document);
-      total += n;
-    }
-    Traces t = new Traces(List.of(parts), total);
-    t.resourceSpans = copy;
-    return t;
+    return ofMessages(resourceSpans, format, documents);
   }
 
   /** The resource spans of an OTLP export request. */
@@ -268,11 +261,15 @@ public final class Traces {
    * #ofEncoded}), so that forwarding it needs no encoding. False for the empty batch.
    */
   public boolean isEncoded() {
+    return everyPart(p -> p.encoded != null);
+  }
+
+  private boolean everyPart(Predicate<Part> test) {
     if (parts.isEmpty()) {
       return false;
     }
     for (Part p : parts) {
-      if (p.encoded == null) {
+      if (!test.test(p)) {
         return false;
       }
     }
@@ -301,15 +298,7 @@ public final class Traces {
    * #ofDocuments}). False for the empty batch.
    */
   public boolean hasSourceDocuments() {
-    if (parts.isEmpty()) {
-      return false;
-    }
-    for (Part p : parts) {
-      if (p.document == null) {
-        return false;
-      }
-    }
-    return true;
+    return everyPart(p -> p.document != null);
   }
 
   /**

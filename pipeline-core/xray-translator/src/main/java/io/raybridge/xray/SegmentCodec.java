@@ -94,8 +94,18 @@ public final class SegmentCodec {
    * {"format":"json","version":1}} (format compared case-insensitively).
    */
   public static List<Segment> parseDatagram(byte[] bytes, int offset, int length) {
-    int bodyStart = headerEnd(bytes, offset, length, true);
-    return parseBody(bytes, bodyStart, offset + length - bodyStart);
+    int bodyStart = datagramBodyStart(bytes, offset, length);
+    return parseDocuments(bytes, bodyStart, offset + length - bodyStart);
+  }
+
+  /**
+   * Parses a datagram's body, the bytes after its header line ({@link #datagramBodyStart}): one
+   * document, or an array of them.
+   *
+   * @throws SegmentFormatException if the bytes are not well-formed documents
+   */
+  public static List<Segment> parseDocuments(byte[] bytes, int offset, int length) {
+    return parseBody(bytes, offset, length);
   }
 
   /**

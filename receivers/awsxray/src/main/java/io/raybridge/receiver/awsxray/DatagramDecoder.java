@@ -72,8 +72,10 @@ final class DatagramDecoder {
           length);
     }
     List<Segment> documents;
+    int bodyStart;
     try {
-      documents = SegmentCodec.parseDatagram(bytes, offset, length);
+      bodyStart = SegmentCodec.datagramBodyStart(bytes, offset, length);
+      documents = SegmentCodec.parseDocuments(bytes, bodyStart, offset + length - bodyStart);
     } catch (SegmentFormatException e) {
       return rejected(reasonLabel(e.reason()), 1, e.getMessage(), bytes, offset, length);
     } catch (RuntimeException e) {
@@ -87,7 +89,7 @@ final class DatagramDecoder {
       try {
         ResourceSpans rs = SegmentToSpan.convert(document);
         out.add(rs);
-        sources.add(documents.size() == 1 ? body(bytes, offset, length) : null);
+        sources.add(documents.size() == 1 ? body(bytes, bodyStart, offset + length) : null);
         spans += spanCount(rs);
       } catch (SegmentFormatException e) {
         rejections.add(
@@ -108,10 +110,8 @@ final class DatagramDecoder {
     return new Decoded(out, sources, spans, rejections);
   }
 
-  /** A copy of a parsed datagram's body: the document as the sender wrote it, trimmed. */
-  private static ByteString body(byte[] bytes, int offset, int length) {
-    int from = SegmentCodec.datagramBodyStart(bytes, offset, length);
-    int to = offset + length;
+  /** A copy of a parsed datagram's body {@code [from, to)}: the document as sent, trimmed. */
+  private static ByteString body(byte[] bytes, int from, int to) {
     while (from < to && isJsonSpace(bytes[from])) {
       from++;
     }
