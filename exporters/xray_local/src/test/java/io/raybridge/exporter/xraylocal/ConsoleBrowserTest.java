@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -111,8 +112,24 @@ class ConsoleBrowserTest {
     }
   }
 
+  /**
+   * Waits that look elements up again when the console re-renders a table under them (its rows are
+   * replaced when fresh data arrives), instead of failing on the stale reference.
+   */
   private static WebDriverWait waiter() {
-    return new WebDriverWait(driver, WAIT);
+    WebDriverWait wait = new WebDriverWait(driver, WAIT);
+    wait.ignoring(StaleElementReferenceException.class);
+    return wait;
+  }
+
+  /** Clicks {@code button} inside the element {@code at} finds, looked up again if re-rendered. */
+  private static void click(By at, By button) {
+    waiter()
+        .until(
+            d -> {
+              d.findElement(at).findElement(button).click();
+              return true;
+            });
   }
 
   private static void screenshot(String name) throws IOException {
@@ -242,17 +259,16 @@ class ConsoleBrowserTest {
     fill(form, "URLPath", "/checkout*");
     form.findElement(By.id("rule-save")).click();
     By row = By.cssSelector("#rules tr[data-rule='checkout-all']");
-    assertThat(waiter().until(ExpectedConditions.presenceOfElementLocated(row)).getText())
-        .contains("checkout")
-        .contains("100.0 %");
+    String created = waiter().until(d -> d.findElement(row).getText());
+    assertThat(created).contains("checkout").contains("100.0 %");
 
-    driver.findElement(row).findElement(By.cssSelector("button.edit")).click();
+    click(row, By.cssSelector("button.edit"));
     fill(driver.findElement(By.id("rule-form")), "FixedRate", "0.25");
     driver.findElement(By.id("rule-save")).click();
     waiter().until(d -> d.findElement(row).getText().contains("25.0 %"));
     screenshot("sampling-rules");
 
-    driver.findElement(row).findElement(By.cssSelector("button.delete")).click();
+    click(row, By.cssSelector("button.delete"));
     driver.switchTo().alert().accept();
     waiter().until(ExpectedConditions.numberOfElementsToBe(row, 0));
     assertThat(driver.findElements(By.cssSelector("#rules tr[data-rule='Default']"))).hasSize(1);
