@@ -1,5 +1,6 @@
 package io.raybridge.processor.tailsampling;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
@@ -168,30 +169,106 @@ final class PendingTrace {
   List<ResourceSpans> resourceSpans() {
     List<ResourceSpans> out = new ArrayList<>(groups);
     for (int g = 0; g < groups; g++) {
-      GroupHeader h = headers[g];
-      int scopeLength = h.scope.length + lengths[g];
-      int total =
-          h.resource.length
-              + CodedOutputStream.computeTagSize(ResourceSpans.SCOPE_SPANS_FIELD_NUMBER)
-              + CodedOutputStream.computeUInt32SizeNoTag(scopeLength)
-              + scopeLength;
-      byte[] bytes = new byte[total];
       try {
-        CodedOutputStream o = CodedOutputStream.newInstance(bytes);
-        o.writeRawBytes(h.resource);
-        o.writeTag(ResourceSpans.SCOPE_SPANS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-        o.writeUInt32NoTag(scopeLength);
-        o.writeRawBytes(h.scope);
-        o.writeRawBytes(data[g], 0, lengths[g]);
-        o.checkNoSpaceLeft();
-        out.add(ResourceSpans.parseFrom(bytes));
+        out.add(ResourceSpans.parseFrom(encodedGroup(g, null)));
       } catch (InvalidProtocolBufferException e) {
         throw new IllegalStateException("buffered spans do not parse", e);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
       }
     }
     return out;
+  }
+
+  /**
+   * Group {@code g} as an encoded {@code ResourceSpans} message. With {@code spanSuffix}, that
+   * field (an encoded {@code Span} field, tag included) is appended to every span, which adds it to
+   * the span as the protobuf parser merges fields: an extra attribute, for instance.
+   */
+  byte[] encodedGroup(int g, byte[] spanSuffix) {
+    GroupHeader h = headers[g];
+    byte[] spans = data[g];
+    int spansLength = lengths[g];
+    if (spanSuffix != null) {
+      spans = appendToEachSpan(spans, spansLength, spanSuffix);
+      spansLength = spans.length;
+    }
+    int scopeLength = h.scope.length + spansLength;
+    int total =
+        h.resource.length
+            + CodedOutputStream.computeTagSize(ResourceSpans.SCOPE_SPANS_FIELD_NUMBER)
+            + CodedOutputStream.computeUInt32SizeNoTag(scopeLength)
+            + scopeLength;
+    byte[] bytes = new byte[total];
+    try {
+      CodedOutputStream o = CodedOutputStream.newInstance(bytes);
+      o.writeRawBytes(h.resource);
+      o.writeTag(ResourceSpans.SCOPE_SPANS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      o.writeUInt32NoTag(scopeLength);
+      o.writeRawBytes(h.scope);
+      o.writeRawBytes(spans, 0, spansLength);
+      o.checkNoSpaceLeft();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes;
+  }
+
+  /**
+   * {@code spans[0, length)}, a run of {@code spans} fields of a {@code ScopeSpans}, with {@code
+   * suffix} appended inside each span (its length prefix grown to match).
+   */
+  private static byte[] appendToEachSpan(byte[] spans, int length, byte[] suffix) {
+    try {
+      CodedInputStream in = CodedInputStream.newInstance(spans, 0, length);
+      int worst = length;
+      while (!in.isAtEnd()) {
+        in.readTag();
+        in.skipRawBytes(in.readRawVarint32());
+        // The grown length prefix is at most as many bytes longer as the suffix's length takes.
+        worst += suffix.length + CodedOutputStream.computeUInt32SizeNoTag(suffix.length);
+      }
+      byte[] out = new byte[worst];
+      CodedOutputStream o = CodedOutputStream.newInstance(out);
+      in = CodedInputStream.newInstance(spans, 0, length);
+      while (!in.isAtEnd()) {
+        int tag = in.readTag();
+        int spanLength = in.readRawVarint32();
+        int at = in.getTotalBytesRead();
+        o.writeUInt32NoTag(tag);
+        o.writeUInt32NoTag(spanLength + suffix.length);
+        o.writeRawBytes(spans, at, spanLength);
+        o.writeRawBytes(suffix);
+        in.skipRawBytes(spanLength);
+      }
+      return Arrays.copyOf(out, o.getTotalBytesWritten());
+    } catch (IOException e) {
+      throw new IllegalStateException("buffered spans do not parse", e);
+    }
+  }
+
+  /**
+   * Whether some span of the trace may hold {@code needle} (an encoded field, a key say): a plain
+   * byte search, so it also finds the bytes inside other values.
+   */
+  boolean mayContain(byte[] needle) {
+    for (int g = 0; g < groups; g++) {
+      if (indexOf(data[g], lengths[g], needle) >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int indexOf(byte[] haystack, int length, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   /** Lets go of the span bytes once the trace is decided. */

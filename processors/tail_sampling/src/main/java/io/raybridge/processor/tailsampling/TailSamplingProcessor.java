@@ -1,7 +1,9 @@
 package io.raybridge.processor.tailsampling;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.ObservableLongGauge;
@@ -19,6 +21,7 @@ import io.raybridge.pipeline.otlp.EncodedSpans;
 import io.raybridge.pipeline.processor.AbstractProcessor;
 import io.raybridge.pipeline.util.RateLimitedLogger;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,6 +63,10 @@ final class TailSamplingProcessor extends AbstractProcessor {
 
   static final String POLICY_ATTRIBUTE = "sampling.policy";
 
+  /** The {@code key} field of a {@code KeyValue} that names {@link #POLICY_ATTRIBUTE}. */
+  private static final byte[] POLICY_KEY_FIELD =
+      KeyValue.newBuilder().setKey(POLICY_ATTRIBUTE).build().toByteArray();
+
   private static final int HEADER_INTERN_LIMIT = 4096;
   private static final int FORWARD_BATCH_SPANS = 8192;
   private static final long SYNC_INTERVAL_MILLIS = 1000;
@@ -68,6 +75,10 @@ final class TailSamplingProcessor extends AbstractProcessor {
   private final Clock clock;
   private final PolicyEngine engine;
   private final List<KeyValue> policyAttributes;
+
+  /** Each of {@link #policyAttributes} encoded as a {@code Span.attributes} field. */
+  private final byte[][] policyAttributeFields;
+
   private final long waitMillis;
   private final long afterRootMillis;
   private final DecisionCache cache;
@@ -104,8 +115,19 @@ final class TailSamplingProcessor extends AbstractProcessor {
   /** What a round produced: kept spans to forward and decisions to journal after that. */
   private static final class Batch {
     List<ResourceSpans> out = new ArrayList<>();
+    List<ByteString> encoded = new ArrayList<>();
+    List<Integer> encodedCounts = new ArrayList<>();
     List<Decided> decided = new ArrayList<>();
     int spans;
+
+    /** The kept spans: those rebuilt, then those kept as bytes. */
+    Traces traces() {
+      int[] counts = new int[encodedCounts.size()];
+      for (int i = 0; i < counts.length; i++) {
+        counts[i] = encodedCounts.get(i);
+      }
+      return Traces.of(out).concat(Traces.ofEncoded(encoded, counts));
+    }
   }
 
   /** Why a trace was decided. */
@@ -138,6 +160,11 @@ final class TailSamplingProcessor extends AbstractProcessor {
               .build());
     }
     this.policyAttributes = List.copyOf(kvs);
+    byte[][] fields = new byte[kvs.size()][];
+    for (int i = 0; i < fields.length; i++) {
+      fields[i] = spanField(Span.ATTRIBUTES_FIELD_NUMBER, kvs.get(i));
+    }
+    this.policyAttributeFields = fields;
     this.waitMillis = config.decisionWait().toMillis();
     this.afterRootMillis = config.decisionWaitAfterRootReceived().toMillis();
     int sampledSize = config.decisionCache().sampledCacheSize();
@@ -700,7 +727,6 @@ final class TailSamplingProcessor extends AbstractProcessor {
     bufferedBytes -= p.heapBytes;
     bufferedSpans -= p.spanCount;
     List<ResourceSpans> spans = p.resourceSpans();
-    p.release();
     PolicyEngine.Outcome outcome = engine.decide(TraceData.of(spans), now);
     cache.put(p.key, outcome.policy());
     if (journal != null) {
@@ -714,12 +740,42 @@ final class TailSamplingProcessor extends AbstractProcessor {
             .put("sampled", Boolean.toString(outcome.keep()))
             .put("reason", reason.label())
             .build());
-    if (!outcome.keep()) {
+    if (outcome.keep()) {
+      keep(p, spans, outcome.policy(), batch);
+    }
+    p.release();
+  }
+
+  /**
+   * Adds the spans of a kept trace to {@code batch}, with {@code sampling.policy} set when a policy
+   * decided. Kept as bytes, the policy attribute appended to each span's encoding, unless some span
+   * may already carry one (it is replaced, which takes the decoded spans).
+   */
+  private void keep(PendingTrace p, List<ResourceSpans> spans, int policy, Batch batch) {
+    if (policy >= 0 && p.mayContain(POLICY_KEY_FIELD)) {
+      for (ResourceSpans rs : spans) {
+        batch.out.add(withPolicy(rs, policy));
+      }
       return;
     }
-    for (ResourceSpans rs : spans) {
-      out.add(outcome.policy() >= 0 ? withPolicy(rs, outcome.policy()) : rs);
+    byte[] suffix = policy >= 0 ? policyAttributeFields[policy] : null;
+    for (int g = 0; g < p.groups(); g++) {
+      batch.encoded.add(UnsafeByteOperations.unsafeWrap(p.encodedGroup(g, suffix)));
+      batch.encodedCounts.add(spans.get(g).getScopeSpans(0).getSpansCount());
     }
+  }
+
+  /** {@code message} encoded as field {@code number} of its parent, tag and length included. */
+  private static byte[] spanField(int number, KeyValue message) {
+    byte[] out = new byte[CodedOutputStream.computeMessageSize(number, message)];
+    try {
+      CodedOutputStream o = CodedOutputStream.newInstance(out);
+      o.writeMessage(number, message);
+      o.checkNoSpaceLeft();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
   }
 
   private ResourceSpans withPolicy(ResourceSpans rs, int policy) {
@@ -761,7 +817,7 @@ final class TailSamplingProcessor extends AbstractProcessor {
 
   /** Forwards the batch's kept spans, then journals its decisions. */
   private void forwardQuietly(Batch batch) {
-    forwardQuietly(batch.out);
+    forwardQuietly(batch.traces());
     if (batch.decided.isEmpty()) {
       return;
     }
@@ -783,11 +839,10 @@ final class TailSamplingProcessor extends AbstractProcessor {
     }
   }
 
-  private void forwardQuietly(List<ResourceSpans> out) {
-    if (out.isEmpty()) {
+  private void forwardQuietly(Traces traces) {
+    if (traces.isEmpty()) {
       return;
     }
-    Traces traces = Traces.of(out);
     try {
       forward(traces);
     } catch (RuntimeException e) {

@@ -157,6 +157,29 @@ class TailSamplingProcessorTest {
   }
 
   @Test
+  void keptTracesLeaveAsBytesWithThePolicyAppendedToEachSpan() {
+    TailSamplingProcessor p =
+        processor(
+            """
+            policies:
+              - {name: errors, type: status_code, status_code: {status_codes: [ERROR]}}
+            """);
+    Span root = span(3, 0).setStatus(error()).build();
+    Span child = span(3, 1).addAttributes(str("http.route", "/cart")).build();
+    p.consume(traces(root, child));
+    clock.advance(Duration.ofSeconds(30));
+    p.decideDue();
+    Traces out = sink.all();
+    assertThat(out.isEncoded()).isTrue();
+    assertThat(out.spanCount()).isEqualTo(2);
+    assertThat(sink.spans())
+        .containsExactly(
+            root.toBuilder().addAttributes(str("sampling.policy", "errors")).build(),
+            child.toBuilder().addAttributes(str("sampling.policy", "errors")).build());
+    assertThat(out.resourceSpans().get(0).getResource()).isEqualTo(TestSpans.resource("checkout"));
+  }
+
+  @Test
   void lateSpansFollowTheCachedDecision() {
     TailSamplingProcessor p =
         processor(
