@@ -10,8 +10,8 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
-import software.amazon.awssdk.http.urlconnection.ProxyConfiguration;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.http.apache5.ProxyConfiguration;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
 import software.amazon.awssdk.regions.providers.AwsRegionProviderChain;
@@ -25,9 +25,10 @@ import software.amazon.awssdk.utils.AttributeMap;
 
 /**
  * Builds the AWS SDK clients an exporter needs from its config: an {@link XRayClient} and a {@link
- * TraceSegmentsClient} over the SDK's {@code HttpURLConnection}-based HTTP client (no third-party
- * dependencies, and it supports both an outbound proxy and trusting every certificate and host name
- * for {@code no_verify_ssl}).
+ * TraceSegmentsClient} over the SDK's Apache HttpClient 5 based HTTP client: a pool of kept-alive
+ * connections that, unlike {@code HttpURLConnection}, does not probe a reused connection with a 1
+ * ms read timeout on every POST, and supports both an outbound proxy and trusting every certificate
+ * and host name for {@code no_verify_ssl}.
  */
 final class XRayClients {
 
@@ -137,8 +138,8 @@ final class XRayClients {
 
   private static SdkHttpClient httpClient(AwsXRayExporterConfig config) {
     Duration timeout = config.requestTimeout();
-    UrlConnectionHttpClient.Builder b =
-        UrlConnectionHttpClient.builder()
+    Apache5HttpClient.Builder b =
+        Apache5HttpClient.builder()
             .socketTimeout(timeout)
             .connectionTimeout(
                 timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10));

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 
 /**
  * The hand-written PutTraceSegments call against the fake X-Ray API over loopback HTTP, which
@@ -47,7 +47,7 @@ class TraceSegmentsClientTest {
   }
 
   private TraceSegmentsClient client(String secret, Duration callTimeout, Duration socketTimeout) {
-    http = UrlConnectionHttpClient.builder().socketTimeout(socketTimeout).build();
+    http = Apache5HttpClient.builder().socketTimeout(socketTimeout).build();
     return new TraceSegmentsClient(
         http,
         api.endpoint(),
