@@ -71,8 +71,41 @@ final class AwsXRayExporter implements Exporter {
   private ObservableDoubleGauge budgetGauge;
   private volatile XRayClients.Opened clients;
 
-  /** A document (UTF-8 JSON) and its segment id (null when the document has none). */
-  record Doc(String id, byte[] json) {}
+  /**
+   * A document (UTF-8 JSON) and its segment id (null when the document has none). A forwarded
+   * document's id is read from its JSON only when asked for: only answers that list unprocessed
+   * documents and refused calls need it.
+   */
+  static final class Doc {
+    final byte[] json;
+    private String id;
+    private boolean idRead;
+
+    Doc(String id, byte[] json) {
+      this.json = json;
+      this.id = id;
+      this.idRead = true;
+    }
+
+    /** A document forwarded as it was received; its id is read on first use. */
+    static Doc forwarded(byte[] json) {
+      Doc d = new Doc(null, json);
+      d.idRead = false;
+      return d;
+    }
+
+    byte[] json() {
+      return json;
+    }
+
+    String id() {
+      if (!idRead) {
+        id = SegmentCodec.documentId(json);
+        idRead = true;
+      }
+      return id;
+    }
+  }
 
   /** What is left to send of a batch, and whether any of it was delivered. */
   private record Pending(List<Doc> docs, boolean deliveredAny, long sequence) {}
@@ -442,12 +475,9 @@ final class AwsXRayExporter implements Exporter {
       if (source != null && source.size() <= SegmentValidator.MAX_DOCUMENT_BYTES) {
         // Read from this document by the awsxray receiver and unchanged since: converting the
         // spans back would give the same document.
-        byte[] json = source.toByteArray();
-        String id = SegmentCodec.documentId(json);
-        if (id != null) {
-          out.add(new Doc(id, json));
-          continue;
-        }
+        // The receiver checked that it is one segment document with an id.
+        out.add(Doc.forwarded(source.toByteArray()));
+        continue;
       }
       try {
         for (Segment s : translator.toSegments(rs)) {

@@ -296,6 +296,28 @@ class AwsXRayExporterEndToEndTest {
   }
 
   @Test
+  void resendsOnlyTheForwardedDocumentsReturnedUnprocessedAsTheyArrived() throws Exception {
+    start("sending_queue: {enabled: false}\n");
+    api.unprocessedOnce(0.3, "InternalFailure");
+    List<Traces> batches = new ArrayList<>();
+    List<String> sent = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      // Scattered ids: the fake picks the documents it returns unprocessed by their id's hash.
+      String id = String.format("%016x", 0x9E3779B97F4A7C15L * (i + 1));
+      String doc = RECEIVED.replace("70de5b6f19ff9a0b", id);
+      sent.add(doc);
+      batches.add(received(doc));
+    }
+
+    exporter.consume(Traces.concat(batches));
+
+    assertThat(api.requestErrors()).isEmpty();
+    assertThat(api.unprocessedIds()).hasSizeGreaterThan(10);
+    assertThat(api.acceptedCountsById()).hasSize(120).allSatisfy((id, n) -> assertThat(n).isOne());
+    assertThat(api.documents()).containsExactlyInAnyOrderElementsOf(sent);
+  }
+
+  @Test
   void convertsReceivedDocumentsWhenItsSettingsWouldChangeThem() throws Exception {
     start("indexed_attributes: [http.request.method]\nsending_queue: {enabled: false}\n");
 
