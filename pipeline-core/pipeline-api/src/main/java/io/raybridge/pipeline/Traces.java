@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * An immutable batch of spans, held as OTLP {@link ResourceSpans} messages. It is the only type
@@ -39,7 +40,8 @@ public final class Traces {
 
   /**
    * One {@code ResourceSpans}: its message, its encoding, or both once one was derived; and, for a
-   * resource read from a source document in another format, that document.
+   * resource read from a source document in another format, that document, and until the message is
+   * first asked for, perhaps only the means to read it from the document.
    */
   private static final class Part {
     private final ByteString encoded;
@@ -47,6 +49,11 @@ public final class Traces {
     private final String documentFormat;
     private final ByteString document;
     private volatile ResourceSpans message;
+
+    /** Builds the message of a resource held only as its document; null once it was built. */
+    private volatile Supplier<ResourceSpans> reader;
+
+    private final boolean fromReader;
 
     Part(ResourceSpans message, int spans) {
       this(message, spans, null, null);
@@ -58,6 +65,7 @@ public final class Traces {
       this.spans = spans;
       this.documentFormat = documentFormat;
       this.document = document;
+      this.fromReader = false;
     }
 
     Part(ByteString encoded, int spans) {
@@ -65,11 +73,30 @@ public final class Traces {
       this.spans = spans;
       this.documentFormat = null;
       this.document = null;
+      this.fromReader = false;
+    }
+
+    Part(Supplier<ResourceSpans> reader, int spans, String documentFormat, ByteString document) {
+      this.encoded = null;
+      this.reader = reader;
+      this.fromReader = true;
+      this.spans = spans;
+      this.documentFormat = documentFormat;
+      this.document = document;
     }
 
     ResourceSpans message() {
       ResourceSpans m = message;
-      if (m == null) {
+      if (m == null && encoded == null) {
+        Supplier<ResourceSpans> r = reader;
+        if (r == null) {
+          // Another thread built it and dropped the reader after publishing the message.
+          return message;
+        }
+        m = readDocument(r);
+        message = m;
+        reader = null;
+      } else if (m == null) {
         try {
           m = ResourceSpans.parseFrom(encoded);
         } catch (InvalidProtocolBufferException e) {
@@ -81,15 +108,34 @@ public final class Traces {
       return m;
     }
 
+    private ResourceSpans readDocument(Supplier<ResourceSpans> r) {
+      ResourceSpans m = r.get();
+      if (m == null) {
+        throw new IllegalStateException("reading a " + documentFormat + " document gave no spans");
+      }
+      int n = countSpans(m);
+      if (n != spans) {
+        // ofDocuments' contract is a count the reader keeps to.
+        throw new IllegalStateException(
+            "a " + documentFormat + " document was counted as " + spans + " spans but holds " + n);
+      }
+      return m;
+    }
+
     int size() {
-      return encoded != null ? encoded.size() : message.getSerializedSize();
+      return encoded != null ? encoded.size() : message().getSerializedSize();
+    }
+
+    /** {@link #size()}, or for a part built from a reader, its document's size. */
+    int estimatedSize() {
+      return fromReader ? document.size() : size();
     }
 
     void writeTo(CodedOutputStream out) throws IOException {
       if (encoded != null) {
         out.writeBytes(RESOURCE_SPANS_FIELD, encoded);
       } else {
-        out.writeMessage(RESOURCE_SPANS_FIELD, message);
+        out.writeMessage(RESOURCE_SPANS_FIELD, message());
       }
     }
   }
@@ -100,6 +146,7 @@ public final class Traces {
   private final List<Part> parts;
   private final int spanCount;
   private volatile int serializedSize = -1;
+  private volatile int estimatedSize = -1;
   private volatile List<ResourceSpans> resourceSpans;
 
   private Traces(List<Part> parts, int spanCount) {
@@ -161,6 +208,56 @@ public final class Traces {
           resourceSpans.size() + " resource spans but " + documents.size() + " documents");
     }
     return ofMessages(resourceSpans, format, documents);
+  }
+
+  /**
+   * A batch of source documents whose spans are read from them only when a component first asks for
+   * the messages ({@link #resourceSpans()}): a pipeline that forwards the documents to an exporter
+   * of their format ({@link #sourceDocuments}) never builds the spans. Otherwise it behaves as
+   * {@link #ofDocuments(String, List, List)} with the spans the readers give.
+   *
+   * <p>The caller vouches that each reader gives the resource spans read from its document, with
+   * exactly the given number of spans, and does not fail: it checks each document first, as a
+   * receiver checks what it accepts. A reader is called at most once unless two threads ask at the
+   * same time, and is dropped once it gave the spans.
+   *
+   * @param format names the documents' format, e.g. {@code "xray-segment"}
+   * @param documents the documents, one per resource
+   * @param spanCounts how many spans each document holds
+   * @param readers one per document: builds its resource spans
+   */
+  public static Traces ofDocuments(
+      String format,
+      List<ByteString> documents,
+      int[] spanCounts,
+      List<? extends Supplier<ResourceSpans>> readers) {
+    Objects.requireNonNull(format, "format");
+    Objects.requireNonNull(documents, "documents");
+    Objects.requireNonNull(readers, "readers");
+    if (documents.size() != spanCounts.length || documents.size() != readers.size()) {
+      throw new IllegalArgumentException(
+          documents.size()
+              + " documents but "
+              + spanCounts.length
+              + " span counts and "
+              + readers.size()
+              + " readers");
+    }
+    if (documents.isEmpty()) {
+      return EMPTY;
+    }
+    Part[] parts = new Part[spanCounts.length];
+    int total = 0;
+    for (int i = 0; i < parts.length; i++) {
+      parts[i] =
+          new Part(
+              Objects.requireNonNull(readers.get(i), "reader"),
+              spanCounts[i],
+              format,
+              Objects.requireNonNull(documents.get(i), "document"));
+      total += spanCounts[i];
+    }
+    return new Traces(List.of(parts), total);
   }
 
   /** The resource spans of an OTLP export request. */
@@ -341,6 +438,25 @@ public final class Traces {
         size += 1 + CodedOutputStream.computeUInt32SizeNoTag(len) + len;
       }
       serializedSize = size;
+    }
+    return size;
+  }
+
+  /**
+   * {@link #serializedSize()} without reading any source document: where a resource is still held
+   * only as the document it will be read from ({@link #ofDocuments(String, List, int[], List)}),
+   * that document's size stands in for its encoding. For bounds and metrics in bytes that should
+   * not force the spans to be built; it does not change once the batch exists.
+   */
+  public int estimatedSize() {
+    int size = estimatedSize;
+    if (size < 0) {
+      size = 0;
+      for (Part p : parts) {
+        int len = p.estimatedSize();
+        size += 1 + CodedOutputStream.computeUInt32SizeNoTag(len) + len;
+      }
+      estimatedSize = size;
     }
     return size;
   }

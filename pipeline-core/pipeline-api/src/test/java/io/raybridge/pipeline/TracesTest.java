@@ -12,6 +12,8 @@ import io.opentelemetry.proto.trace.v1.Span;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class TracesTest {
@@ -230,5 +232,84 @@ class TracesTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("1 resource spans but 2 documents");
     assertThat(Traces.ofDocuments("fmt", List.of(), List.of())).isSameAs(Traces.empty());
+  }
+
+  /** A reader that counts its calls. */
+  private static final class CountingReader implements Supplier<ResourceSpans> {
+    final ResourceSpans spans;
+    final AtomicInteger calls = new AtomicInteger();
+
+    CountingReader(ResourceSpans spans) {
+      this.spans = spans;
+    }
+
+    @Override
+    public ResourceSpans get() {
+      calls.incrementAndGet();
+      return spans;
+    }
+  }
+
+  @Test
+  void documentsAreReadIntoSpansOnlyWhenTheSpansAreAskedFor() {
+    CountingReader a = new CountingReader(resource("a", 2));
+    CountingReader b = new CountingReader(resource("b", 3));
+    Traces t =
+        Traces.ofDocuments(
+            "fmt", List.of(doc("A-document"), doc("B")), new int[] {2, 3}, List.of(a, b));
+
+    assertThat(t.spanCount()).isEqualTo(5);
+    assertThat(t.hasSourceDocuments()).isTrue();
+    assertThat(t.sourceDocuments("fmt")).containsExactly(doc("A-document"), doc("B"));
+    // Each document stands in for its encoding: tag, length, bytes.
+    assertThat(t.estimatedSize()).isEqualTo((1 + 1 + 10) + (1 + 1 + 1));
+    Traces both = Traces.concat(List.of(t, Traces.of(resource("c", 1))));
+    List<Traces> whole = both.split(5);
+    assertThat(whole.get(0).sourceDocuments("fmt")).containsExactly(doc("A-document"), doc("B"));
+    assertThat(a.calls).hasValue(0);
+    assertThat(b.calls).hasValue(0);
+
+    assertThat(flatten(t)).isEqualTo(flatten(Traces.of(resource("a", 2), resource("b", 3))));
+    assertThat(t.resourceSpans()).containsExactly(a.spans, b.spans);
+    assertThat(t.serializedSize())
+        .isEqualTo(Traces.of(a.spans, b.spans).toRequest().getSerializedSize());
+    assertThat(t.toRequestBytes()).isEqualTo(Traces.of(a.spans, b.spans).toRequestBytes());
+    assertThat(both.resourceSpans()).startsWith(a.spans, b.spans);
+    assertThat(a.calls).as("read once, shared by every batch holding it").hasValue(1);
+    assertThat(b.calls).hasValue(1);
+    assertThat(t.estimatedSize()).as("does not change once read").isEqualTo(15);
+  }
+
+  @Test
+  void aDocumentCutBySplitIsReadAndLosesItsDocument() {
+    CountingReader a = new CountingReader(resource("a", 4));
+    Traces t = Traces.ofDocuments("fmt", List.of(doc("A")), new int[] {4}, List.of(a));
+    List<Traces> cut = t.split(3);
+    assertThat(cut).hasSize(2);
+    assertThat(flatten(cut)).isEqualTo(flatten(Traces.of(resource("a", 4))));
+    assertThat(cut.get(0).sourceDocuments("fmt")).isNull();
+    assertThat(a.calls).hasValue(1);
+  }
+
+  @Test
+  void aReaderThatBreaksItsCountIsAnErrorNotASilentChange() {
+    Traces t =
+        Traces.ofDocuments(
+            "fmt", List.of(doc("A")), new int[] {3}, List.of(new CountingReader(resource("a", 2))));
+    assertThat(t.spanCount()).isEqualTo(3);
+    assertThatThrownBy(t::resourceSpans)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("counted as 3 spans but holds 2");
+    assertThatThrownBy(
+            () ->
+                Traces.ofDocuments(
+                    "fmt",
+                    List.of(doc("A")),
+                    new int[] {1, 2},
+                    List.of(new CountingReader(resource("a", 1)))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1 documents but 2 span counts and 1 readers");
+    assertThat(Traces.ofDocuments("fmt", List.of(), new int[0], List.of()))
+        .isSameAs(Traces.empty());
   }
 }

@@ -119,13 +119,7 @@ public final class SegmentToSpan {
    * @throws SegmentFormatException if ids, trace id or start times are missing or malformed
    */
   public static ResourceSpans convert(Segment document) {
-    Objects.requireNonNull(document, "document");
-    List<Problem> problems = SegmentValidator.structuralProblems(document);
-    if (!problems.isEmpty()) {
-      throw new SegmentFormatException(
-          problems.get(0).reason(),
-          problems.stream().map(Problem::message).collect(Collectors.joining("; ")));
-    }
+    check(document);
     boolean segment = document.type() == null;
     Attrs.Out res = new Attrs.Out();
     if (segment) {
@@ -143,6 +137,22 @@ public final class SegmentToSpan {
         .setResource(res.toResource())
         .addScopeSpans(ScopeSpans.newBuilder().setScope(SCOPE).addAllSpans(spans))
         .build();
+  }
+
+  /**
+   * Checks what {@link #convert(Segment)} needs of a document (ids, trace id, start times) without
+   * converting it: a document that passes converts without a {@link SegmentFormatException}.
+   *
+   * @throws SegmentFormatException naming every problem found, with the first one's reason
+   */
+  public static void check(Segment document) {
+    Objects.requireNonNull(document, "document");
+    List<Problem> problems = SegmentValidator.structuralProblems(document);
+    if (!problems.isEmpty()) {
+      throw new SegmentFormatException(
+          problems.get(0).reason(),
+          problems.stream().map(Problem::message).collect(Collectors.joining("; ")));
+    }
   }
 
   private static String platformOf(String origin) {

@@ -466,19 +466,24 @@ final class AwsXRayExporter implements Exporter {
 
   private List<Doc> translate(Traces traces) {
     List<Doc> out = new ArrayList<>(traces.spanCount());
-    List<ResourceSpans> all = traces.resourceSpans();
     List<ByteString> sources =
         forwardsDocuments ? traces.sourceDocuments(SegmentCodec.DOCUMENT_FORMAT) : null;
-    for (int i = 0; i < all.size(); i++) {
-      ResourceSpans rs = all.get(i);
+    // Spans the receiver still holds only as their documents are built only if one is converted.
+    List<ResourceSpans> all = sources == null ? traces.resourceSpans() : null;
+    int resources = sources == null ? all.size() : sources.size();
+    for (int i = 0; i < resources; i++) {
       ByteString source = sources == null ? null : sources.get(i);
       if (source != null && source.size() <= SegmentValidator.MAX_DOCUMENT_BYTES) {
         // Read from this document by the awsxray receiver and unchanged since: converting the
-        // spans back would give the same document.
-        // The receiver checked that it is one segment document with an id.
+        // spans back would give the same document. The receiver checked that it is one segment
+        // document with an id.
         out.add(Doc.forwarded(source.toByteArray()));
         continue;
       }
+      if (all == null) {
+        all = traces.resourceSpans();
+      }
+      ResourceSpans rs = all.get(i);
       try {
         for (Segment s : translator.toSegments(rs)) {
           out.add(new Doc(s.id(), SegmentCodec.serializeBytes(s)));

@@ -36,7 +36,7 @@ final class MemorySendingQueue implements SendingQueue {
   @Override
   public boolean offer(Traces traces, Duration wait) throws InterruptedException {
     long units = sizer.sizeOf(traces);
-    long encoded = traces.serializedSize();
+    long encoded = traces.estimatedSize();
     long nanos = wait.toNanos();
     lock.lockInterruptibly();
     try {

@@ -11,12 +11,13 @@ import io.raybridge.pipeline.config.Violations;
  * <p>The queue is full when either bound would be exceeded: {@code queue_size} counted in {@code
  * sizer} units (by default 1000 batches, as in the Collector), or {@code max_size_mib} mebibytes of
  * batches measured by their OTLP encoded size ({@link
- * io.raybridge.pipeline.Traces#serializedSize()}). Decoded spans take about five times their
- * encoded size on the heap, so the default of 16 MiB keeps a full queue near 80 MiB of heap, which
- * fits the distribution's default 256 MiB heap with room for the rest of the pipeline. A single
- * batch larger than a bound is still accepted into an empty queue, so that it cannot be stuck
- * forever. When the queue is full a caller is refused with a retryable error, or, with {@code
- * block_on_overflow}, waits for room for at most the exporter's {@code timeout} first.
+ * io.raybridge.pipeline.Traces#estimatedSize()}: spans still held as their source documents count
+ * by the documents' size, so that queueing them does not build the spans). Decoded spans take about
+ * five times their encoded size on the heap, so the default of 16 MiB keeps a full queue near 80
+ * MiB of heap, which fits the distribution's default 256 MiB heap with room for the rest of the
+ * pipeline. A single batch larger than a bound is still accepted into an empty queue, so that it
+ * cannot be stuck forever. When the queue is full a caller is refused with a retryable error, or,
+ * with {@code block_on_overflow}, waits for room for at most the exporter's {@code timeout} first.
  *
  * <p>Absent keys take their defaults; validation is skipped when {@code enabled} is false.
  *

@@ -361,7 +361,7 @@ final class BatchProcessor extends AbstractProcessor {
       case SHUTDOWN -> {}
     }
     sendSize.record(batch.spanCount(), attributes);
-    sendSizeBytes.record(batch.serializedSize(), attributes);
+    sendSizeBytes.record(batch.estimatedSize(), attributes);
     try {
       forward(batch);
       return null;

@@ -2,7 +2,7 @@ package io.raybridge.receiver.awsxray;
 
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.raybridge.pipeline.Traces;
 import io.raybridge.xray.SegmentCodec;
 import io.raybridge.xray.SegmentFormatException;
 import io.raybridge.xray.SegmentToSpan;
@@ -15,6 +15,11 @@ import java.util.Locale;
 /**
  * Turns one daemon datagram ({@code {"format":"json","version":1}\n<document>}) into OTLP spans.
  * Pure and thread-safe: the socket code and the tests share it.
+ *
+ * <p>A datagram of one document (what every X-Ray SDK sends) is parsed and checked here, but its
+ * spans are built only when a component asks for them ({@link Traces#ofDocuments(String, List,
+ * int[], List)}): a pipeline that forwards the document to X-Ray never builds them. The check is
+ * the one conversion makes, so a document accepted here converts.
  */
 final class DatagramDecoder {
 
@@ -46,17 +51,15 @@ final class DatagramDecoder {
   record Rejection(String reason, long spans, String message, String example) {}
 
   /**
-   * The outcome of one datagram: the converted documents and, if a document was refused, why. A
+   * The outcome of one datagram: the accepted documents and, if a document was refused, why. A
    * datagram normally holds one document, so at most one of the two is non-empty.
    *
-   * @param documents the source document of each element of {@code resourceSpans} (the datagram's
-   *     body, for a datagram of one document), null where a body held an array of documents
+   * @param traces the accepted documents' spans; for a datagram of one document, read from it when
+   *     first asked for and kept beside it as its source document (the datagram's body); for a body
+   *     holding an array of documents, converted at once and without source documents
+   * @param documents how many documents {@code traces} holds
    */
-  record Decoded(
-      List<ResourceSpans> resourceSpans,
-      List<ByteString> documents,
-      int spanCount,
-      List<Rejection> rejections) {}
+  record Decoded(Traces traces, int documents, List<Rejection> rejections) {}
 
   static Decoded decode(byte[] bytes, int offset, int length, int maxBytes) {
     if (length == 0) {
@@ -81,16 +84,27 @@ final class DatagramDecoder {
     } catch (RuntimeException e) {
       return rejected(TRANSLATION_ERROR, 1, String.valueOf(e), bytes, offset, length);
     }
+    if (documents.size() == 1) {
+      Segment document = documents.get(0);
+      try {
+        SegmentToSpan.check(document);
+      } catch (SegmentFormatException e) {
+        return rejected(
+            reasonLabel(e.reason()), document.count(), e.getMessage(), bytes, offset, length);
+      }
+      Traces traces =
+          Traces.ofDocuments(
+              SegmentCodec.DOCUMENT_FORMAT,
+              List.of(body(bytes, bodyStart, offset + length)),
+              new int[] {document.count()},
+              List.of(() -> SegmentToSpan.convert(document)));
+      return new Decoded(traces, 1, List.of());
+    }
     List<ResourceSpans> out = new ArrayList<>(documents.size());
-    List<ByteString> sources = new ArrayList<>(documents.size());
     List<Rejection> rejections = new ArrayList<>(0);
-    int spans = 0;
     for (Segment document : documents) {
       try {
-        ResourceSpans rs = SegmentToSpan.convert(document);
-        out.add(rs);
-        sources.add(documents.size() == 1 ? body(bytes, bodyStart, offset + length) : null);
-        spans += spanCount(rs);
+        out.add(SegmentToSpan.convert(document));
       } catch (SegmentFormatException e) {
         rejections.add(
             new Rejection(
@@ -107,7 +121,7 @@ final class DatagramDecoder {
                 example(bytes, offset, length)));
       }
     }
-    return new Decoded(out, sources, spans, rejections);
+    return new Decoded(Traces.of(out), out.size(), rejections);
   }
 
   /** A copy of a parsed datagram's body {@code [from, to)}: the document as sent, trimmed. */
@@ -128,22 +142,13 @@ final class DatagramDecoder {
   private static Decoded rejected(
       String reason, long spans, String message, byte[] bytes, int offset, int length) {
     return new Decoded(
-        List.of(),
-        List.of(),
+        Traces.empty(),
         0,
         List.of(new Rejection(reason, spans, message, example(bytes, offset, length))));
   }
 
   static String reasonLabel(SegmentFormatException.Reason reason) {
     return reason.name().toLowerCase(Locale.ROOT);
-  }
-
-  private static int spanCount(ResourceSpans rs) {
-    int n = 0;
-    for (ScopeSpans ss : rs.getScopeSpansList()) {
-      n += ss.getSpansCount();
-    }
-    return n;
   }
 
   /** The first {@value #EXAMPLE_CHARS} characters, control characters escaped. */

@@ -1,9 +1,7 @@
 package io.raybridge.receiver.awsxray;
 
-import com.google.protobuf.ByteString;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.raybridge.pipeline.ComponentSettings;
 import io.raybridge.pipeline.ConsumerException;
 import io.raybridge.pipeline.Traces;
@@ -11,7 +9,6 @@ import io.raybridge.pipeline.TracesConsumer;
 import io.raybridge.pipeline.config.Endpoints;
 import io.raybridge.pipeline.receiver.ReceiverObservability;
 import io.raybridge.pipeline.util.RateLimitedLogger;
-import io.raybridge.xray.SegmentCodec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.BindException;
@@ -496,8 +493,7 @@ final class UdpServer {
 
   /** One worker thread: decodes queued datagrams and passes batches on. */
   private final class Worker implements Runnable {
-    private final List<ResourceSpans> pending = new ArrayList<>();
-    private final List<ByteString> pendingSources = new ArrayList<>();
+    private final List<Traces> pending = new ArrayList<>();
     private int pendingSpans;
     private int pendingDocuments;
     private long flushAtNanos;
@@ -546,14 +542,13 @@ final class UdpServer {
         release(d);
       }
       decoded.rejections().forEach(UdpServer.this::reject);
-      if (!decoded.resourceSpans().isEmpty()) {
+      if (decoded.documents() > 0) {
         if (pendingDocuments == 0) {
           flushAtNanos = System.nanoTime() + LINGER.toNanos();
         }
-        pending.addAll(decoded.resourceSpans());
-        pendingSources.addAll(decoded.documents());
-        pendingSpans += decoded.spanCount();
-        pendingDocuments += decoded.resourceSpans().size();
+        pending.add(decoded.traces());
+        pendingSpans += decoded.traces().spanCount();
+        pendingDocuments += decoded.documents();
       }
     }
 
@@ -561,11 +556,10 @@ final class UdpServer {
       if (pendingDocuments == 0) {
         return;
       }
-      Traces batch = Traces.ofDocuments(SegmentCodec.DOCUMENT_FORMAT, pending, pendingSources);
+      Traces batch = Traces.concat(pending);
       int spans = pendingSpans;
       int documents = pendingDocuments;
       pending.clear();
-      pendingSources.clear();
       pendingSpans = 0;
       pendingDocuments = 0;
       deliver(batch, spans, documents);

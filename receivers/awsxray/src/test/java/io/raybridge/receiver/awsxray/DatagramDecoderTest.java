@@ -2,6 +2,11 @@ package io.raybridge.receiver.awsxray;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import io.raybridge.pipeline.Traces;
+import io.raybridge.xray.SegmentCodec;
+import io.raybridge.xray.SegmentToSpan;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +39,8 @@ class DatagramDecoderTest {
     DatagramDecoder.Decoded d =
         DatagramDecoder.decode(
             datagram, 0, datagram.length, DatagramDecoder.DEFAULT_MAX_DATAGRAM_BYTES);
-    assertThat(d.resourceSpans()).isEmpty();
+    assertThat(d.traces().isEmpty()).isTrue();
+    assertThat(d.documents()).isZero();
     assertThat(d.rejections()).hasSize(1);
     assertThat(d.rejections().get(0).reason()).isEqualTo("missing_field");
     assertThat(d.rejections().get(0).spans()).isEqualTo(2);
@@ -50,9 +56,56 @@ class DatagramDecoderTest {
         DatagramDecoder.decode(
             datagram, 0, datagram.length, DatagramDecoder.DEFAULT_MAX_DATAGRAM_BYTES);
     assertThat(d.rejections()).isEmpty();
-    assertThat(d.resourceSpans()).hasSize(1);
-    assertThat(d.documents()).hasSize(1);
-    assertThat(d.documents().get(0).toStringUtf8()).isEqualTo(document);
+    assertThat(d.documents()).isOne();
+    assertThat(d.traces().sourceDocuments(SegmentCodec.DOCUMENT_FORMAT))
+        .singleElement()
+        .extracting(ByteString::toStringUtf8)
+        .isEqualTo(document);
+    assertThat(d.traces().resourceSpans()).hasSize(1);
+  }
+
+  @Test
+  void theSpansOfAOneDocumentDatagramAreReadFromItWhenFirstAskedFor() {
+    String document =
+        "{\"trace_id\":\"1-5759e988-bd862e3fe1be46a994272793\",\"id\":\"0000000000000a01\","
+            + "\"name\":\"api\",\"start_time\":1,\"end_time\":2,\"subsegments\":["
+            + "{\"name\":\"db\",\"id\":\"0000000000000a02\",\"start_time\":1,\"end_time\":2,"
+            + "\"subsegments\":[{\"name\":\"q\",\"id\":\"0000000000000a03\",\"start_time\":1,"
+            + "\"end_time\":2}]}]}";
+    byte[] datagram = bytes(Harness.HEADER + document);
+    DatagramDecoder.Decoded d =
+        DatagramDecoder.decode(
+            datagram, 0, datagram.length, DatagramDecoder.DEFAULT_MAX_DATAGRAM_BYTES);
+
+    Traces traces = d.traces();
+    assertThat(traces.spanCount()).isEqualTo(3);
+    assertThat(traces.isEncoded()).isFalse();
+    assertThat(traces.hasSourceDocuments()).isTrue();
+    // Before any span is built, bounds in bytes count the document.
+    int asDocument = traces.estimatedSize();
+    int length = document.length();
+    assertThat(asDocument).isEqualTo(1 + CodedOutputStream.computeUInt32SizeNoTag(length) + length);
+    assertThat(traces.resourceSpans())
+        .containsExactlyElementsOf(SegmentToSpan.convert(bytes(document)));
+    assertThat(traces.serializedSize()).isEqualTo(traces.toRequest().getSerializedSize());
+    assertThat(traces.estimatedSize()).as("fixed once the batch exists").isEqualTo(asDocument);
+  }
+
+  @Test
+  void aOneDocumentDatagramIsCheckedAsConversionChecksIt() {
+    // A subsegment without an id: parses, but converting it would fail.
+    byte[] datagram =
+        bytes(
+            Harness.HEADER
+                + "{\"trace_id\":\"1-5759e988-bd862e3fe1be46a994272793\","
+                + "\"id\":\"0000000000000a01\",\"name\":\"api\",\"start_time\":1,"
+                + "\"end_time\":2,\"subsegments\":[{\"name\":\"db\",\"start_time\":1,"
+                + "\"end_time\":2}]}");
+    DatagramDecoder.Decoded d =
+        DatagramDecoder.decode(
+            datagram, 0, datagram.length, DatagramDecoder.DEFAULT_MAX_DATAGRAM_BYTES);
+    assertThat(d.documents()).isZero();
+    assertThat(d.rejections()).singleElement().satisfies(r -> assertThat(r.spans()).isEqualTo(2));
   }
 
   @Test
@@ -65,7 +118,8 @@ class DatagramDecoderTest {
     DatagramDecoder.Decoded d =
         DatagramDecoder.decode(
             datagram, 0, datagram.length, DatagramDecoder.DEFAULT_MAX_DATAGRAM_BYTES);
-    assertThat(d.resourceSpans()).hasSize(2);
-    assertThat(d.documents()).hasSize(2).containsOnlyNulls();
+    assertThat(d.documents()).isEqualTo(2);
+    assertThat(d.traces().resourceSpans()).hasSize(2);
+    assertThat(d.traces().sourceDocuments(SegmentCodec.DOCUMENT_FORMAT)).isNull();
   }
 }
