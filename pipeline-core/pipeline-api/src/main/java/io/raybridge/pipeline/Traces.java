@@ -55,6 +55,9 @@ public final class Traces {
 
     private final boolean fromReader;
 
+    /** For a part built from a reader, the most bytes its message can encode to. */
+    private final int sizeBound;
+
     Part(ResourceSpans message, int spans) {
       this(message, spans, null, null);
     }
@@ -66,6 +69,7 @@ public final class Traces {
       this.documentFormat = documentFormat;
       this.document = document;
       this.fromReader = false;
+      this.sizeBound = -1;
     }
 
     Part(ByteString encoded, int spans) {
@@ -74,12 +78,19 @@ public final class Traces {
       this.documentFormat = null;
       this.document = null;
       this.fromReader = false;
+      this.sizeBound = -1;
     }
 
-    Part(Supplier<ResourceSpans> reader, int spans, String documentFormat, ByteString document) {
+    Part(
+        Supplier<ResourceSpans> reader,
+        int spans,
+        int sizeBound,
+        String documentFormat,
+        ByteString document) {
       this.encoded = null;
       this.reader = reader;
       this.fromReader = true;
+      this.sizeBound = sizeBound;
       this.spans = spans;
       this.documentFormat = documentFormat;
       this.document = document;
@@ -129,6 +140,16 @@ public final class Traces {
     /** {@link #size()}, or for a part built from a reader, its document's size. */
     int estimatedSize() {
       return fromReader ? document.size() : size();
+    }
+
+    /** {@link #size()}, or for a part built from a reader and not read yet, its bound. */
+    int sizeBound() {
+      return fromReader && message == null ? sizeBound : size();
+    }
+
+    /** Whether it is held only as a document its reader has not read yet. */
+    boolean unread() {
+      return fromReader && message == null;
     }
 
     void writeTo(CodedOutputStream out) throws IOException {
@@ -224,22 +245,29 @@ public final class Traces {
    * @param format names the documents' format, e.g. {@code "xray-segment"}
    * @param documents the documents, one per resource
    * @param spanCounts how many spans each document holds
+   * @param sizeBounds for each document, the most bytes its resource spans encode to, so that byte
+   *     limits can be kept without reading it ({@link #sizeBound()})
    * @param readers one per document: builds its resource spans
    */
   public static Traces ofDocuments(
       String format,
       List<ByteString> documents,
       int[] spanCounts,
+      int[] sizeBounds,
       List<? extends Supplier<ResourceSpans>> readers) {
     Objects.requireNonNull(format, "format");
     Objects.requireNonNull(documents, "documents");
     Objects.requireNonNull(readers, "readers");
-    if (documents.size() != spanCounts.length || documents.size() != readers.size()) {
+    if (documents.size() != spanCounts.length
+        || documents.size() != sizeBounds.length
+        || documents.size() != readers.size()) {
       throw new IllegalArgumentException(
           documents.size()
               + " documents but "
               + spanCounts.length
-              + " span counts and "
+              + " span counts, "
+              + sizeBounds.length
+              + " size bounds and "
               + readers.size()
               + " readers");
     }
@@ -253,6 +281,7 @@ public final class Traces {
           new Part(
               Objects.requireNonNull(readers.get(i), "reader"),
               spanCounts[i],
+              sizeBounds[i],
               format,
               Objects.requireNonNull(documents.get(i), "document"));
       total += spanCounts[i];
@@ -444,9 +473,9 @@ public final class Traces {
 
   /**
    * {@link #serializedSize()} without reading any source document: where a resource is still held
-   * only as the document it will be read from ({@link #ofDocuments(String, List, int[], List)}),
-   * that document's size stands in for its encoding. For bounds and metrics in bytes that should
-   * not force the spans to be built; it does not change once the batch exists.
+   * only as the document it will be read from ({@link #ofDocuments(String, List, int[], int[],
+   * List)}), that document's size stands in for its encoding. For bounds and metrics in bytes that
+   * should not force the spans to be built; it does not change once the batch exists.
    */
   public int estimatedSize() {
     int size = estimatedSize;
@@ -459,6 +488,71 @@ public final class Traces {
       estimatedSize = size;
     }
     return size;
+  }
+
+  /**
+   * At least {@link #serializedSize()}, without reading any source document: where a resource is
+   * still held only as the document it will be read from ({@link #ofDocuments(String, List, int[],
+   * int[], List)}), the bound its creator gave stands in for its encoding; otherwise exact. For
+   * limits in bytes that must hold without building the spans.
+   */
+  public long sizeBound() {
+    long size = 0;
+    for (Part p : parts) {
+      int len = p.sizeBound();
+      size += 1 + CodedOutputStream.computeUInt32SizeNoTag(len) + len;
+    }
+    return size;
+  }
+
+  /**
+   * Splits this batch into batches of whole resources, in order, each within {@code maxSpans} spans
+   * and {@code maxBytes} of {@link #sizeBound()}, without reading any source document. A resource
+   * that alone exceeds a limit is a batch of its own, to be cut by the caller.
+   *
+   * @param maxSpans the most spans per batch; 0 or less for no limit
+   * @param maxBytes the most bytes per batch; 0 or less for no limit
+   */
+  public List<Traces> splitWhole(int maxSpans, long maxBytes) {
+    long spanLimit = maxSpans <= 0 ? Long.MAX_VALUE : maxSpans;
+    long byteLimit = maxBytes <= 0 ? Long.MAX_VALUE : maxBytes;
+    List<Traces> out = new ArrayList<>();
+    List<Part> current = new ArrayList<>();
+    long spans = 0;
+    long bytes = 0;
+    for (Part p : parts) {
+      if (p.spans == 0) {
+        continue;
+      }
+      int len = p.sizeBound();
+      long entry = 1 + CodedOutputStream.computeUInt32SizeNoTag(len) + (long) len;
+      if (!current.isEmpty() && (spans + p.spans > spanLimit || bytes + entry > byteLimit)) {
+        out.add(new Traces(List.copyOf(current), (int) spans));
+        current.clear();
+        spans = 0;
+        bytes = 0;
+      }
+      current.add(p);
+      spans += p.spans;
+      bytes += entry;
+    }
+    if (!current.isEmpty()) {
+      out.add(new Traces(List.copyOf(current), (int) spans));
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Whether some resource of this batch is held only as a source document that has not been read
+   * into spans yet (see {@link #ofDocuments(String, List, int[], int[], List)}).
+   */
+  public boolean hasUnreadDocuments() {
+    for (Part p : parts) {
+      if (p.unread()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** This batch as an OTLP export request. */

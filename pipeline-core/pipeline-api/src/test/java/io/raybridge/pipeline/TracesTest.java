@@ -256,7 +256,11 @@ class TracesTest {
     CountingReader b = new CountingReader(resource("b", 3));
     Traces t =
         Traces.ofDocuments(
-            "fmt", List.of(doc("A-document"), doc("B")), new int[] {2, 3}, List.of(a, b));
+            "fmt",
+            List.of(doc("A-document"), doc("B")),
+            new int[] {2, 3},
+            new int[] {100, 200},
+            List.of(a, b));
 
     assertThat(t.spanCount()).isEqualTo(5);
     assertThat(t.hasSourceDocuments()).isTrue();
@@ -266,6 +270,16 @@ class TracesTest {
     Traces both = Traces.concat(List.of(t, Traces.of(resource("c", 1))));
     List<Traces> whole = both.split(5);
     assertThat(whole.get(0).sourceDocuments("fmt")).containsExactly(doc("A-document"), doc("B"));
+    // Byte limits hold by the given bounds: tag, two-byte length, bound.
+    assertThat(t.sizeBound()).isEqualTo((1 + 1 + 100) + (1 + 2 + 200));
+    assertThat(t.hasUnreadDocuments()).isTrue();
+    List<Traces> byBytes = both.splitWhole(0, 203);
+    assertThat(byBytes).hasSize(3);
+    assertThat(byBytes.get(0).sourceDocuments("fmt")).containsExactly(doc("A-document"));
+    assertThat(byBytes.get(1).sourceDocuments("fmt")).containsExactly(doc("B"));
+    assertThat(byBytes.get(2).spanCount()).isEqualTo(1);
+    assertThat(both.splitWhole(4, 0)).extracting(Traces::spanCount).containsExactly(2, 4);
+    assertThat(both.splitWhole(0, 0)).extracting(Traces::spanCount).containsExactly(6);
     assertThat(a.calls).hasValue(0);
     assertThat(b.calls).hasValue(0);
 
@@ -278,12 +292,15 @@ class TracesTest {
     assertThat(a.calls).as("read once, shared by every batch holding it").hasValue(1);
     assertThat(b.calls).hasValue(1);
     assertThat(t.estimatedSize()).as("does not change once read").isEqualTo(15);
+    assertThat(t.hasUnreadDocuments()).isFalse();
+    assertThat(t.sizeBound()).as("exact once read").isEqualTo(t.serializedSize());
   }
 
   @Test
   void aDocumentCutBySplitIsReadAndLosesItsDocument() {
     CountingReader a = new CountingReader(resource("a", 4));
-    Traces t = Traces.ofDocuments("fmt", List.of(doc("A")), new int[] {4}, List.of(a));
+    Traces t =
+        Traces.ofDocuments("fmt", List.of(doc("A")), new int[] {4}, new int[] {100}, List.of(a));
     List<Traces> cut = t.split(3);
     assertThat(cut).hasSize(2);
     assertThat(flatten(cut)).isEqualTo(flatten(Traces.of(resource("a", 4))));
@@ -295,7 +312,11 @@ class TracesTest {
   void aReaderThatBreaksItsCountIsAnErrorNotASilentChange() {
     Traces t =
         Traces.ofDocuments(
-            "fmt", List.of(doc("A")), new int[] {3}, List.of(new CountingReader(resource("a", 2))));
+            "fmt",
+            List.of(doc("A")),
+            new int[] {3},
+            new int[] {100},
+            List.of(new CountingReader(resource("a", 2))));
     assertThat(t.spanCount()).isEqualTo(3);
     assertThatThrownBy(t::resourceSpans)
         .isInstanceOf(IllegalStateException.class)
@@ -306,10 +327,11 @@ class TracesTest {
                     "fmt",
                     List.of(doc("A")),
                     new int[] {1, 2},
+                    new int[] {100},
                     List.of(new CountingReader(resource("a", 1)))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("1 documents but 2 span counts and 1 readers");
-    assertThat(Traces.ofDocuments("fmt", List.of(), new int[0], List.of()))
+        .hasMessageContaining("1 documents but 2 span counts, 1 size bounds and 1 readers");
+    assertThat(Traces.ofDocuments("fmt", List.of(), new int[0], new int[0], List.of()))
         .isSameAs(Traces.empty());
   }
 }

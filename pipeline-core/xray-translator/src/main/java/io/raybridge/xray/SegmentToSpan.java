@@ -140,6 +140,20 @@ public final class SegmentToSpan {
   }
 
   /**
+   * The most bytes the {@code ResourceSpans} converted from a compact or spaced document of {@code
+   * documentBytes} UTF-8 bytes encode to: eight times the document plus 512 bytes. Each JSON member
+   * of a document takes at least six bytes ({@code "k":0,}) and becomes at most one attribute,
+   * whose key gains a prefix of at most 25 characters ({@code aws.xray.annotation.}, {@code
+   * aws.xray.metadata.}) and whose framing takes at most eight bytes, plus an entry in the
+   * annotation key list; ids and times shrink from hex and decimal text to bytes. The constant
+   * covers the resource and scope a document's spans are wrapped in. {@code EncodedSizeBoundTest}
+   * holds conversion to it, including documents of nothing but the members that grow most.
+   */
+  public static int maxEncodedSize(int documentBytes) {
+    return (int) Math.min(Integer.MAX_VALUE, 8L * documentBytes + 512);
+  }
+
+  /**
    * Checks what {@link #convert(Segment)} needs of a document (ids, trace id, start times) without
    * converting it: a document that passes converts without a {@link SegmentFormatException}.
    *

@@ -14,10 +14,10 @@ import java.util.Map;
  * Merges and cuts batches. {@link #merge} puts the spans of equal resources and scopes (from
  * separate requests) into one resource and one scope, so that a resource's attributes travel once
  * per batch. {@link #split} cuts a batch into batches of at most {@code maxSpans} spans and {@code
- * maxBytes} bytes of OTLP encoding ({@link Traces#serializedSize()}), filling each batch before
- * starting the next; a resource or scope is cut only at a batch boundary, and every piece carries
- * the resource's and the scope's identity. The one exception to the byte bound is a single span
- * whose encoding alone exceeds it: it travels alone, since it cannot be cut (see {@link
+ * maxBytes} bytes of OTLP encoding ({@link Traces#sizeBound()}), filling each batch before starting
+ * the next; a resource or scope is cut only at a batch boundary, and every piece carries the
+ * resource's and the scope's identity. The one exception to the byte bound is a single span whose
+ * encoding alone exceeds it: it travels alone, since it cannot be cut (see {@link
  * #oversizedSpans()}).
  *
  * <p>Sizes are computed exactly from the protobuf field sizes, without building intermediate
@@ -44,10 +44,13 @@ final class BatchSplitter {
     this.maxBytes = maxBytes <= 0 ? Long.MAX_VALUE : maxBytes;
   }
 
-  /** Whether {@code traces} can be sent as it is. */
+  /**
+   * Whether {@code traces} can be sent as it is. Spans still held as unread source documents count
+   * by their bound ({@link Traces#sizeBound()}), so that checking does not read them.
+   */
   boolean fits(Traces traces) {
     return traces.spanCount() <= maxSpans
-        && (maxBytes == Long.MAX_VALUE || traces.serializedSize() <= maxBytes);
+        && (maxBytes == Long.MAX_VALUE || traces.sizeBound() <= maxBytes);
   }
 
   /** {@code traces} cut into batches within the limits, in order. */
@@ -58,6 +61,28 @@ final class BatchSplitter {
     if (fits(traces)) {
       return List.of(traces);
     }
+    if (traces.hasUnreadDocuments()) {
+      // Whole resources packed by their bounds, so that documents on their way to an exporter of
+      // their format stay unread; only a resource over a limit by itself is read and cut.
+      List<Traces> whole =
+          traces.splitWhole(
+              maxSpans == Integer.MAX_VALUE ? 0 : maxSpans,
+              maxBytes == Long.MAX_VALUE ? 0 : maxBytes);
+      for (Traces piece : whole) {
+        if (fits(piece)) {
+          out.add(piece);
+        } else {
+          cut(piece);
+        }
+      }
+      return List.copyOf(out);
+    }
+    cut(traces);
+    return List.copyOf(out);
+  }
+
+  /** Cuts {@code traces} resource by resource into {@link #out}. */
+  private void cut(Traces traces) {
     for (ResourceSpans rs : traces.resourceSpans()) {
       int spans = spanCount(rs);
       if (spans == 0) {
@@ -71,7 +96,6 @@ final class BatchSplitter {
       }
     }
     closeBatch();
-    return List.copyOf(out);
   }
 
   /** Spans sent alone because each one exceeds the byte limit by itself. */

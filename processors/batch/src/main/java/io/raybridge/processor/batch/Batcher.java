@@ -58,7 +58,7 @@ final class Batcher {
     pending.add(traces);
     pendingSpans += traces.spanCount();
     if (maxBytes > 0) {
-      pendingBytes += traces.serializedSize();
+      pendingBytes += traces.sizeBound();
     }
     boolean full =
         timeoutMillis == 0
@@ -73,7 +73,7 @@ final class Batcher {
       Traces last = batches.get(batches.size() - 1);
       boolean lastIsFull =
           last.spanCount() >= sendBatchSize
-              || (maxBytes > 0 && last.serializedSize() >= maxBytes)
+              || (maxBytes > 0 && last.sizeBound() >= maxBytes)
               || (maxSpans > 0 && last.spanCount() >= maxSpans);
       if (!lastIsFull) {
         // Keep the remainder; it keeps the oldest arrival time, so no span waits past the timeout.
@@ -81,7 +81,7 @@ final class Batcher {
         batches = batches.subList(0, batches.size() - 1);
         pending.add(last);
         pendingSpans = last.spanCount();
-        pendingBytes = maxBytes > 0 ? last.serializedSize() : 0;
+        pendingBytes = maxBytes > 0 ? last.sizeBound() : 0;
         oldestMillis = oldest;
       }
     }
@@ -122,7 +122,7 @@ final class Batcher {
       pending.add(0, t);
       pendingSpans += t.spanCount();
       if (maxBytes > 0) {
-        pendingBytes += t.serializedSize();
+        pendingBytes += t.sizeBound();
       }
     }
     oldestMillis = retryAtMillis - timeoutMillis;

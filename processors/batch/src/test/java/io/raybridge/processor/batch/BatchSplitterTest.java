@@ -14,6 +14,8 @@ import io.raybridge.pipeline.Traces;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class BatchSplitterTest {
@@ -150,5 +152,62 @@ class BatchSplitterTest {
     assertThat(BatchSplitter.merge(List.of(a, Traces.of(one), b)).sourceDocuments("fmt"))
         .as("a batch without documents among them: merged as messages")
         .isNull();
+  }
+
+  @Test
+  void unreadDocumentsAreCutByTheirBoundsWithoutBeingRead() {
+    Random r = new Random(21);
+    List<ResourceSpans> resources = new ArrayList<>();
+    List<ByteString> documents = new ArrayList<>();
+    AtomicInteger reads = new AtomicInteger();
+    List<Supplier<ResourceSpans>> readers = new ArrayList<>();
+    int[] counts = new int[8];
+    int[] bounds = new int[8];
+    for (int i = 0; i < 8; i++) {
+      ResourceSpans drawn = random(r).resourceSpans().get(0);
+      while (drawn.getScopeSpans(0).getSpansCount() == 0) {
+        drawn = random(r).resourceSpans().get(0);
+      }
+      ResourceSpans rs = drawn;
+      resources.add(rs);
+      documents.add(ByteString.copyFromUtf8("doc-" + i));
+      readers.add(
+          () -> {
+            reads.incrementAndGet();
+            return rs;
+          });
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        counts[i] += ss.getSpansCount();
+      }
+      // The bound: never below the real size, here twice it.
+      bounds[i] = 2 * rs.getSerializedSize();
+    }
+    // The last document's bound alone is over the limit: it must be read and cut.
+    long limit = 0;
+    for (int i = 0; i < 7; i++) {
+      limit = Math.max(limit, bounds[i] + 8L);
+    }
+    bounds[7] = (int) limit * 3;
+    Traces traces = Traces.ofDocuments("fmt", documents, counts, bounds, readers);
+
+    BatchSplitter splitter = new BatchSplitter(0, limit);
+    List<Traces> out = splitter.split(traces);
+
+    assertThat(out.size()).isGreaterThan(1);
+    for (Traces t : out) {
+      assertThat(t.sizeBound()).isLessThanOrEqualTo(limit);
+    }
+    List<ByteString> kept = new ArrayList<>();
+    for (Traces t : out) {
+      if (t.sourceDocuments("fmt") != null) {
+        kept.addAll(t.sourceDocuments("fmt"));
+      }
+    }
+    assertThat(kept)
+        .as("whole documents stay with their spans")
+        .containsAll(documents.subList(0, 7));
+    assertThat(reads).as("only the document too large by its bound was read").hasValue(1);
+    assertThat(spans(Traces.concat(out))).isEqualTo(spans(Traces.of(resources)));
+    assertThat(reads.get()).isEqualTo(8);
   }
 }

@@ -18,8 +18,9 @@ import java.util.Locale;
  *
  * <p>A datagram of one document (what every X-Ray SDK sends) is parsed and checked here, but its
  * spans are built only when a component asks for them ({@link Traces#ofDocuments(String, List,
- * int[], List)}): a pipeline that forwards the document to X-Ray never builds them. The check is
- * the one conversion makes, so a document accepted here converts.
+ * int[], int[], List)}): a pipeline that forwards the document to X-Ray never builds them. The
+ * check is the one conversion makes, so a document accepted here converts; byte limits hold by
+ * {@link SegmentToSpan#maxEncodedSize(int)}.
  */
 final class DatagramDecoder {
 
@@ -92,11 +93,13 @@ final class DatagramDecoder {
         return rejected(
             reasonLabel(e.reason()), document.count(), e.getMessage(), bytes, offset, length);
       }
+      ByteString body = body(bytes, bodyStart, offset + length);
       Traces traces =
           Traces.ofDocuments(
               SegmentCodec.DOCUMENT_FORMAT,
-              List.of(body(bytes, bodyStart, offset + length)),
+              List.of(body),
               new int[] {document.count()},
+              new int[] {SegmentToSpan.maxEncodedSize(body.size())},
               List.of(() -> SegmentToSpan.convert(document)));
       return new Decoded(traces, 1, List.of());
     }
