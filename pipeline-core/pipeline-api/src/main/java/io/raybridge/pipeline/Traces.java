@@ -144,7 +144,7 @@ public final class Traces {
 
     /** {@link #size()}, or for a part built from a reader and not read yet, its bound. */
     int sizeBound() {
-      return fromReader && message == null ? sizeBound : size();
+      return unread() ? sizeBound : size();
     }
 
     /** Whether it is held only as a document its reader has not read yet. */
@@ -368,6 +368,20 @@ public final class Traces {
     return concat(List.of(this, other));
   }
 
+  /** How many {@code ResourceSpans} the batch holds: the size of {@link #resourceSpans()}. */
+  public int resourceCount() {
+    return parts.size();
+  }
+
+  /**
+   * The element {@code index} of {@link #resourceSpans()}, decoding or reading only that resource
+   * where the batch holds encodings or unread documents.
+   */
+  public ResourceSpans resourceSpans(int index) {
+    List<ResourceSpans> list = resourceSpans;
+    return list != null ? list.get(index) : parts.get(index).message();
+  }
+
   /** The resource spans, unmodifiable; decoded on first call where the batch holds encodings. */
   public List<ResourceSpans> resourceSpans() {
     List<ResourceSpans> list = resourceSpans;
@@ -464,7 +478,7 @@ public final class Traces {
       size = 0;
       for (Part p : parts) {
         int len = p.size();
-        size += 1 + CodedOutputStream.computeUInt32SizeNoTag(len) + len;
+        size += entrySize(len);
       }
       serializedSize = size;
     }
@@ -483,7 +497,7 @@ public final class Traces {
       size = 0;
       for (Part p : parts) {
         int len = p.estimatedSize();
-        size += 1 + CodedOutputStream.computeUInt32SizeNoTag(len) + len;
+        size += entrySize(len);
       }
       estimatedSize = size;
     }
@@ -500,7 +514,7 @@ public final class Traces {
     long size = 0;
     for (Part p : parts) {
       int len = p.sizeBound();
-      size += 1 + CodedOutputStream.computeUInt32SizeNoTag(len) + len;
+      size += entrySize(len);
     }
     return size;
   }
@@ -525,7 +539,7 @@ public final class Traces {
         continue;
       }
       int len = p.sizeBound();
-      long entry = 1 + CodedOutputStream.computeUInt32SizeNoTag(len) + (long) len;
+      long entry = entrySize(len);
       if (!current.isEmpty() && (spans + p.spans > spanLimit || bytes + entry > byteLimit)) {
         out.add(new Traces(List.copyOf(current), (int) spans));
         current.clear();
@@ -645,6 +659,11 @@ public final class Traces {
       out.add(new Traces(List.copyOf(current), currentCount));
     }
     return List.copyOf(out);
+  }
+
+  /** The bytes one {@code resource_spans} entry of {@code len} bytes takes in a request. */
+  private static int entrySize(int len) {
+    return 1 + CodedOutputStream.computeUInt32SizeNoTag(len) + len;
   }
 
   private static int countSpans(ResourceSpans rs) {

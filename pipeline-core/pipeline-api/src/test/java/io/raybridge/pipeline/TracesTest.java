@@ -280,6 +280,10 @@ class TracesTest {
     assertThat(byBytes.get(2).spanCount()).isEqualTo(1);
     assertThat(both.splitWhole(4, 0)).extracting(Traces::spanCount).containsExactly(2, 4);
     assertThat(both.splitWhole(0, 0)).extracting(Traces::spanCount).containsExactly(6);
+    assertThat(both.resourceCount()).isEqualTo(3);
+    assertThat(both.resourceSpans(2))
+        .as("one resource, the others unread")
+        .isEqualTo(resource("c", 1));
     assertThat(a.calls).hasValue(0);
     assertThat(b.calls).hasValue(0);
 

@@ -468,10 +468,8 @@ final class AwsXRayExporter implements Exporter {
     List<Doc> out = new ArrayList<>(traces.spanCount());
     List<ByteString> sources =
         forwardsDocuments ? traces.sourceDocuments(SegmentCodec.DOCUMENT_FORMAT) : null;
-    // Spans the receiver still holds only as their documents are built only if one is converted.
-    List<ResourceSpans> all = sources == null ? traces.resourceSpans() : null;
-    int resources = sources == null ? all.size() : sources.size();
-    for (int i = 0; i < resources; i++) {
+    // Spans the receiver still holds only as their documents are built only where converted.
+    for (int i = 0; i < traces.resourceCount(); i++) {
       ByteString source = sources == null ? null : sources.get(i);
       if (source != null && source.size() <= SegmentValidator.MAX_DOCUMENT_BYTES) {
         // Read from this document by the awsxray receiver and unchanged since: converting the
@@ -480,10 +478,7 @@ final class AwsXRayExporter implements Exporter {
         out.add(Doc.forwarded(source.toByteArray()));
         continue;
       }
-      if (all == null) {
-        all = traces.resourceSpans();
-      }
-      ResourceSpans rs = all.get(i);
+      ResourceSpans rs = traces.resourceSpans(i);
       try {
         for (Segment s : translator.toSegments(rs)) {
           out.add(new Doc(s.id(), SegmentCodec.serializeBytes(s)));

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -315,6 +316,34 @@ class AwsXRayExporterEndToEndTest {
     assertThat(api.unprocessedIds()).hasSizeGreaterThan(10);
     assertThat(api.acceptedCountsById()).hasSize(120).allSatisfy((id, n) -> assertThat(n).isOne());
     assertThat(api.documents()).containsExactlyInAnyOrderElementsOf(sent);
+  }
+
+  @Test
+  void forwardsAnUnreadDocumentWithoutReadingItWhenTheBatchAlsoHoldsSpansToConvert()
+      throws Exception {
+    start("sending_queue: {enabled: false}\n");
+    byte[] bytes = RECEIVED.getBytes(StandardCharsets.UTF_8);
+    AtomicInteger reads = new AtomicInteger();
+    Traces unread =
+        Traces.ofDocuments(
+            SegmentCodec.DOCUMENT_FORMAT,
+            List.of(ByteString.copyFrom(bytes)),
+            new int[] {1},
+            new int[] {SegmentToSpan.maxEncodedSize(bytes.length)},
+            List.of(
+                () -> {
+                  reads.incrementAndGet();
+                  return SegmentToSpan.convert(bytes).get(0);
+                }));
+    String other = RECEIVED.replace("70de5b6f19ff9a0b", "70de5b6f19ff9a0c");
+    Traces spans = Traces.of(SegmentToSpan.convert(other.getBytes(StandardCharsets.UTF_8)));
+
+    exporter.consume(Traces.concat(List.of(unread, spans)));
+
+    assertThat(api.requestErrors()).isEmpty();
+    assertThat(api.documents()).hasSize(2).contains(RECEIVED);
+    assertThat(api.acceptedCountsById()).containsOnlyKeys("70de5b6f19ff9a0b", "70de5b6f19ff9a0c");
+    assertThat(reads).as("the forwarded document was never read into spans").hasValue(0);
   }
 
   @Test

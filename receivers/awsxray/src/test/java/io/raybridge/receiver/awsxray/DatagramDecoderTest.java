@@ -16,6 +16,11 @@ class DatagramDecoderTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
+  private static DatagramDecoder.Decoded decode(byte[] datagram) {
+    return DatagramDecoder.decode(
+        datagram, 0, datagram.length, DatagramDecoder.DEFAULT_MAX_DATAGRAM_BYTES);
+  }
+
   @Test
   void examplesAreTruncatedAndShowControlCharacters() {
     byte[] longDatagram = bytes(Harness.HEADER + "x".repeat(1000));
@@ -36,9 +41,7 @@ class DatagramDecoderTest {
                 + "{\"name\":\"no-trace\",\"id\":\"0000000000000001\",\"start_time\":1,"
                 + "\"end_time\":2,\"subsegments\":[{\"name\":\"child\","
                 + "\"id\":\"0000000000000002\",\"start_time\":1,\"end_time\":2}]}");
-    DatagramDecoder.Decoded d =
-        DatagramDecoder.decode(
-            datagram, 0, datagram.length, DatagramDecoder.DEFAULT_MAX_DATAGRAM_BYTES);
+    DatagramDecoder.Decoded d = decode(datagram);
     assertThat(d.traces().isEmpty()).isTrue();
     assertThat(d.documents()).isZero();
     assertThat(d.rejections()).hasSize(1);
@@ -52,9 +55,7 @@ class DatagramDecoderTest {
         "{ \"trace_id\":\"1-5759e988-bd862e3fe1be46a994272793\", \"id\":\"0000000000000a01\","
             + "\"name\":\"spelled\",\"start_time\":1.478293361271E9,\"end_time\":1478293362}";
     byte[] datagram = bytes("{\"format\": \"json\", \"version\": 1}\r\n" + document + "\n");
-    DatagramDecoder.Decoded d =
-        DatagramDecoder.decode(
-            datagram, 0, datagram.length, DatagramDecoder.DEFAULT_MAX_DATAGRAM_BYTES);
+    DatagramDecoder.Decoded d = decode(datagram);
     assertThat(d.rejections()).isEmpty();
     assertThat(d.documents()).isOne();
     assertThat(d.traces().sourceDocuments(SegmentCodec.DOCUMENT_FORMAT))
@@ -73,9 +74,7 @@ class DatagramDecoderTest {
             + "\"subsegments\":[{\"name\":\"q\",\"id\":\"0000000000000a03\",\"start_time\":1,"
             + "\"end_time\":2}]}]}";
     byte[] datagram = bytes(Harness.HEADER + document);
-    DatagramDecoder.Decoded d =
-        DatagramDecoder.decode(
-            datagram, 0, datagram.length, DatagramDecoder.DEFAULT_MAX_DATAGRAM_BYTES);
+    DatagramDecoder.Decoded d = decode(datagram);
 
     Traces traces = d.traces();
     assertThat(traces.spanCount()).isEqualTo(3);
@@ -101,9 +100,7 @@ class DatagramDecoderTest {
                 + "\"id\":\"0000000000000a01\",\"name\":\"api\",\"start_time\":1,"
                 + "\"end_time\":2,\"subsegments\":[{\"name\":\"db\",\"start_time\":1,"
                 + "\"end_time\":2}]}");
-    DatagramDecoder.Decoded d =
-        DatagramDecoder.decode(
-            datagram, 0, datagram.length, DatagramDecoder.DEFAULT_MAX_DATAGRAM_BYTES);
+    DatagramDecoder.Decoded d = decode(datagram);
     assertThat(d.documents()).isZero();
     assertThat(d.rejections()).singleElement().satisfies(r -> assertThat(r.spans()).isEqualTo(2));
   }
@@ -115,9 +112,7 @@ class DatagramDecoderTest {
             + "\"name\":\"a\",\"start_time\":1,\"end_time\":2}";
     String b = a.replace("0a01", "0a02").replace("\"a\"", "\"b\"");
     byte[] datagram = bytes(Harness.HEADER + "[" + a + "," + b + "]");
-    DatagramDecoder.Decoded d =
-        DatagramDecoder.decode(
-            datagram, 0, datagram.length, DatagramDecoder.DEFAULT_MAX_DATAGRAM_BYTES);
+    DatagramDecoder.Decoded d = decode(datagram);
     assertThat(d.documents()).isEqualTo(2);
     assertThat(d.traces().resourceSpans()).hasSize(2);
     assertThat(d.traces().sourceDocuments(SegmentCodec.DOCUMENT_FORMAT)).isNull();
