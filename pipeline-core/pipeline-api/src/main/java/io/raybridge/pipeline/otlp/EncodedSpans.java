@@ -1,8 +1,10 @@
 package io.raybridge.pipeline.otlp;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
 import io.opentelemetry.proto.trace.v1.Span;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -92,6 +94,121 @@ public final class EncodedSpans {
       } catch (InvalidProtocolBufferException e) {
         throw new IllegalStateException("checked span bytes do not parse", e);
       }
+    }
+  }
+
+  /**
+   * Reads, span by span, the fields that decisions over a whole trace look at (trace id, times,
+   * status code, trace state) from a run of encoded {@code spans} fields of a {@code ScopeSpans}:
+   * each the field's tag, its length and the span, as {@link SpanBytes#fieldStart()} to {@link
+   * SpanBytes#end()} delimit it. Nothing is decoded; a field that occurs more than once reads as
+   * the protobuf parser reads it (the last occurrence wins, and a repeated {@code status} merges,
+   * so the last {@code code} in any of them counts). The run must be one that parses.
+   */
+  public static final class SpanFields {
+    private static final int TAG_TRACE_STATE = 3 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+    private static final int TAG_START = 7 << 3 | WireFormat.WIRETYPE_FIXED64;
+    private static final int TAG_END = 8 << 3 | WireFormat.WIRETYPE_FIXED64;
+    private static final int TAG_STATUS = 15 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+    private static final int TAG_STATUS_CODE = 3 << 3 | WireFormat.WIRETYPE_VARINT;
+
+    private final WireReader run;
+    private long start;
+    private long end;
+    private int statusCode;
+    private int traceIdStart;
+    private int traceIdLength;
+    private int traceStateStart;
+    private int traceStateLength;
+
+    /** A reader of the run {@code buf[from, to)}, before its first span. */
+    public SpanFields(byte[] buf, int from, int to) {
+      this.run = new WireReader(buf, from, to);
+    }
+
+    /** Moves to the next span; false when the run has no more. */
+    public boolean next() {
+      while (run.more()) {
+        int tag = run.varint32();
+        if (tag != TAG_SPANS) {
+          run.skip(tag);
+          continue;
+        }
+        int len = run.varint32();
+        int spanEnd = run.pos + len;
+        read(new WireReader(run.buf, run.pos, spanEnd));
+        run.pos = spanEnd;
+        return true;
+      }
+      return false;
+    }
+
+    private void read(WireReader r) {
+      start = 0;
+      end = 0;
+      statusCode = 0;
+      traceIdLength = 0;
+      traceStateLength = 0;
+      while (r.more()) {
+        int tag = r.varint32();
+        switch (tag) {
+          case TAG_TRACE_ID -> {
+            traceIdLength = r.varint32();
+            traceIdStart = r.pos;
+            r.pos += traceIdLength;
+          }
+          case TAG_TRACE_STATE -> {
+            traceStateLength = r.varint32();
+            traceStateStart = r.pos;
+            r.pos += traceStateLength;
+          }
+          case TAG_START -> start = r.fixed64();
+          case TAG_END -> end = r.fixed64();
+          case TAG_STATUS -> {
+            int len = r.varint32();
+            int statusEnd = r.pos + len;
+            while (r.pos < statusEnd) {
+              int t = r.varint32();
+              if (t == TAG_STATUS_CODE) {
+                statusCode = r.varint32();
+              } else {
+                r.skip(t);
+              }
+            }
+          }
+          default -> r.skip(tag);
+        }
+      }
+    }
+
+    /** The current span's {@code start_time_unix_nano}. */
+    public long startTimeUnixNano() {
+      return start;
+    }
+
+    /** The current span's {@code end_time_unix_nano}. */
+    public long endTimeUnixNano() {
+      return end;
+    }
+
+    /**
+     * The number of the current span's {@code status.code} ({@code Status.StatusCode}'s numbers; 0,
+     * unset, without a status).
+     */
+    public int statusCode() {
+      return statusCode;
+    }
+
+    /** The current span's {@code trace_state}; empty when it has none. */
+    public String traceState() {
+      return traceStateLength == 0
+          ? ""
+          : new String(run.buf, traceStateStart, traceStateLength, StandardCharsets.UTF_8);
+    }
+
+    /** The current span's trace id (a copy; empty when it has none). */
+    public ByteString traceId() {
+      return ByteString.copyFrom(run.buf, traceIdStart, traceIdLength);
     }
   }
 

@@ -259,6 +259,10 @@ class EncodedSpanFilterTest {
       return io(() -> out.writeUInt64(field, value));
     }
 
+    Msg fixed64(int field, long value) {
+      return io(() -> out.writeFixed64(field, value));
+    }
+
     Msg fixed32(int field, int value) {
       return io(() -> out.writeFixed32(field, value));
     }

@@ -48,6 +48,7 @@ class EncodedSpansTest {
       assertThat(id).isEqualTo(decoded.getTraceId());
       assertThat(span.hasParent()).isEqualTo(!decoded.getParentSpanId().isEmpty());
       ids.add(id.isEmpty() ? "-" : Integer.toString(id.byteAt(id.size() - 1)));
+      assertFieldsRead(span.buffer(), span.fieldStart(), span.end(), decoded);
       scope.write(span.buffer(), span.fieldStart(), span.end() - span.fieldStart());
     }
 
@@ -74,6 +75,18 @@ class EncodedSpansTest {
       endResource();
       return out;
     }
+  }
+
+  /** The one span field in {@code buf[from, to)} reads, without decoding, as {@code decoded}. */
+  private static void assertFieldsRead(byte[] buf, int from, int to, Span decoded) {
+    EncodedSpans.SpanFields f = new EncodedSpans.SpanFields(buf, from, to);
+    assertThat(f.next()).isTrue();
+    assertThat(f.traceId()).isEqualTo(decoded.getTraceId());
+    assertThat(f.startTimeUnixNano()).isEqualTo(decoded.getStartTimeUnixNano());
+    assertThat(f.endTimeUnixNano()).isEqualTo(decoded.getEndTimeUnixNano());
+    assertThat(f.statusCode()).isEqualTo(decoded.getStatus().getCodeValue());
+    assertThat(f.traceState()).isEqualTo(decoded.getTraceState());
+    assertThat(f.next()).isFalse();
   }
 
   private static ResourceSpans parse(byte[] bytes) {
@@ -143,6 +156,78 @@ class EncodedSpansTest {
     Recorder r = new Recorder();
     assertThat(walk(request, r)).isEqualTo(withScopes(request));
     assertThat(r.ids).containsExactly("2", "-", "2", "-");
+  }
+
+  @Test
+  void spanFieldsReadARunOfSpansAsTheRuntimeReadsThem() throws Exception {
+    Random random = new Random(23);
+    for (int i = 0; i < 100; i++) {
+      ExportTraceServiceRequest request = OtlpWireTest.randomRequest(random);
+      for (ResourceSpans rs : request.getResourceSpansList()) {
+        for (ScopeSpans generated : rs.getScopeSpansList()) {
+          ScopeSpans.Builder b = generated.toBuilder();
+          for (Span.Builder s : b.getSpansBuilderList()) {
+            // Every status code (or none) and trace state (or none).
+            int code = random.nextInt(4);
+            if (code == 3) {
+              s.clearStatus();
+            } else {
+              s.getStatusBuilder().setCodeValue(code);
+            }
+            s.setTraceState(random.nextBoolean() ? "" : "ot=th:" + random.nextInt(16) + ",é=1");
+          }
+          ScopeSpans ss = b.build();
+          // A ScopeSpans without its scope and schema is exactly its run of spans fields.
+          byte[] run = ss.toBuilder().clearScope().clearSchemaUrl().build().toByteArray();
+          EncodedSpans.SpanFields f = new EncodedSpans.SpanFields(run, 0, run.length);
+          for (Span s : ss.getSpansList()) {
+            assertThat(f.next()).isTrue();
+            assertThat(f.traceId()).isEqualTo(s.getTraceId());
+            assertThat(f.startTimeUnixNano()).isEqualTo(s.getStartTimeUnixNano());
+            assertThat(f.endTimeUnixNano()).isEqualTo(s.getEndTimeUnixNano());
+            assertThat(f.statusCode()).isEqualTo(s.getStatus().getCodeValue());
+            assertThat(f.traceState()).isEqualTo(s.getTraceState());
+          }
+          assertThat(f.next()).isFalse();
+        }
+      }
+    }
+    // Repeated fields: the last time and trace state count, statuses merge (a later status
+    // without a code keeps the earlier code; a later code replaces it), unknown fields are skipped.
+    byte[] run =
+        Msg.build(
+                m ->
+                    m.message(
+                            2,
+                            s ->
+                                s.fixed64(7, 5)
+                                    .string(3, "a=1")
+                                    .message(15, st -> st.varint(3, 2).string(2, "boom"))
+                                    .fixed64(7, 6)
+                                    .fixed64(8, 9)
+                                    .message(15, st -> st.string(2, "again"))
+                                    .string(3, "b=2")
+                                    .fixed32(99, 1))
+                        .message(
+                            2,
+                            s ->
+                                s.message(15, st -> st.varint(3, 2))
+                                    .message(15, st -> st.varint(3, 1))))
+            .toBytes();
+    List<Span> decoded = ScopeSpans.parseFrom(run).getSpansList();
+    EncodedSpans.SpanFields f = new EncodedSpans.SpanFields(run, 0, run.length);
+    for (Span s : decoded) {
+      assertThat(f.next()).isTrue();
+      assertThat(f.startTimeUnixNano()).isEqualTo(s.getStartTimeUnixNano());
+      assertThat(f.endTimeUnixNano()).isEqualTo(s.getEndTimeUnixNano());
+      assertThat(f.statusCode()).isEqualTo(s.getStatus().getCodeValue());
+      assertThat(f.traceState()).isEqualTo(s.getTraceState());
+    }
+    assertThat(f.next()).isFalse();
+    assertThat(decoded.get(0).getStartTimeUnixNano()).isEqualTo(6);
+    assertThat(decoded.get(0).getStatus().getCodeValue()).isEqualTo(2);
+    assertThat(decoded.get(0).getTraceState()).isEqualTo("b=2");
+    assertThat(decoded.get(1).getStatus().getCodeValue()).isEqualTo(1);
   }
 
   private static byte[] id(int last) {

@@ -26,11 +26,11 @@ import java.util.List;
  */
 final class PendingTrace {
 
-  /** This object, its three small arrays, the {@link TraceKey} and a hash map entry. */
-  static final int TRACE_OVERHEAD = 224;
+  /** This object, its four small arrays, the {@link TraceKey} and a hash map entry. */
+  static final int TRACE_OVERHEAD = 248;
 
-  /** Per group: the array header of the span bytes and three array slots. */
-  static final int GROUP_OVERHEAD = 32;
+  /** Per group: the array header of the span bytes and four array slots. */
+  static final int GROUP_OVERHEAD = 36;
 
   final TraceKey key;
   final long firstArrivalMillis;
@@ -42,6 +42,7 @@ final class PendingTrace {
   private GroupHeader[] headers = new GroupHeader[1];
   private byte[][] data = new byte[1][];
   private int[] lengths = new int[1];
+  private int[] counts = new int[1];
   private int groups;
 
   PendingTrace(TraceKey key, long firstArrivalMillis) {
@@ -65,6 +66,7 @@ final class PendingTrace {
       throw new UncheckedIOException(e);
     }
     lengths[g] += need;
+    counts[g]++;
     spanCount++;
     return heapBytes - before;
   }
@@ -81,6 +83,7 @@ final class PendingTrace {
     byte[] buf = room(g, need);
     System.arraycopy(src, from, buf, lengths[g], need);
     lengths[g] += need;
+    counts[g]++;
     spanCount++;
     return heapBytes - before;
   }
@@ -117,6 +120,7 @@ final class PendingTrace {
     }
     System.arraycopy(spans, 0, buf, len, spans.length);
     lengths[g] = len + spans.length;
+    counts[g] += spanCount;
     this.spanCount += spanCount;
     return heapBytes - before;
   }
@@ -149,6 +153,11 @@ final class PendingTrace {
     return lengths[group];
   }
 
+  /** How many spans the group holds. */
+  int spanCount(int group) {
+    return counts[group];
+  }
+
   private int group(GroupHeader header) {
     for (int i = 0; i < groups; i++) {
       if (headers[i] == header || headers[i].equals(header)) {
@@ -159,6 +168,7 @@ final class PendingTrace {
       headers = Arrays.copyOf(headers, groups * 2);
       data = Arrays.copyOf(data, groups * 2);
       lengths = Arrays.copyOf(lengths, groups * 2);
+      counts = Arrays.copyOf(counts, groups * 2);
     }
     headers[groups] = header;
     heapBytes += GROUP_OVERHEAD + header.heapBytes();
@@ -277,6 +287,7 @@ final class PendingTrace {
     headers = new GroupHeader[1];
     data = new byte[1][];
     lengths = new int[1];
+    counts = new int[1];
     groups = 0;
   }
 }

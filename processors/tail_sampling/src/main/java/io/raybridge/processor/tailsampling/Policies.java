@@ -2,11 +2,9 @@ package io.raybridge.processor.tailsampling;
 
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,12 +50,14 @@ final class Policies {
   }
 
   static Policy statusCode(PolicyConfig.StatusCode c) {
-    Set<Status.StatusCode> codes = EnumSet.noneOf(Status.StatusCode.class);
+    // The wanted code numbers as bits; a number outside the enum (unrecognized) matches none.
+    int wanted = 0;
     for (String s : c.statusCodes()) {
-      codes.add(Status.StatusCode.valueOf("STATUS_CODE_" + s));
+      wanted |= 1 << Status.StatusCode.valueOf("STATUS_CODE_" + s).getNumber();
     }
+    int codes = wanted;
     return (t, now) ->
-        t.anySpan((r, s) -> codes.contains(s.getStatus().getCode()))
+        t.anyStatusCode(code -> code >= 0 && code < 32 && (codes >>> code & 1) != 0)
             ? Decision.SAMPLED
             : Decision.NOT_SAMPLED;
   }
@@ -186,14 +186,13 @@ final class Policies {
     String key = c.key();
     Set<String> values = Set.copyOf(c.values());
     return (t, now) ->
-        t.anySpan((r, s) -> traceStateHas(s, key, values))
+        t.anyTraceState(state -> traceStateHas(state, key, values))
             ? Decision.SAMPLED
             : Decision.NOT_SAMPLED;
   }
 
-  /** Whether the W3C tracestate of {@code span} has {@code key} with one of {@code values}. */
-  static boolean traceStateHas(Span span, String key, Set<String> values) {
-    String state = span.getTraceState();
+  /** Whether the W3C tracestate {@code state} has {@code key} with one of {@code values}. */
+  static boolean traceStateHas(String state, String key, Set<String> values) {
     if (state.isEmpty()) {
       return false;
     }

@@ -726,8 +726,8 @@ final class TailSamplingProcessor extends AbstractProcessor {
     pending.remove(p.key);
     bufferedBytes -= p.heapBytes;
     bufferedSpans -= p.spanCount;
-    List<ResourceSpans> spans = p.resourceSpans();
-    PolicyEngine.Outcome outcome = engine.decide(TraceData.of(spans), now);
+    TraceData trace = TraceData.of(p);
+    PolicyEngine.Outcome outcome = engine.decide(trace, now);
     cache.put(p.key, outcome.policy());
     if (journal != null) {
       inFlight.incrementAndGet();
@@ -741,7 +741,7 @@ final class TailSamplingProcessor extends AbstractProcessor {
             .put("reason", reason.label())
             .build());
     if (outcome.keep()) {
-      keep(p, spans, outcome.policy(), batch);
+      keep(p, trace, outcome.policy(), batch);
     }
     p.release();
   }
@@ -751,9 +751,9 @@ final class TailSamplingProcessor extends AbstractProcessor {
    * decided. Kept as bytes, the policy attribute appended to each span's encoding, unless some span
    * may already carry one (it is replaced, which takes the decoded spans).
    */
-  private void keep(PendingTrace p, List<ResourceSpans> spans, int policy, Batch batch) {
+  private void keep(PendingTrace p, TraceData trace, int policy, Batch batch) {
     if (policy >= 0 && p.mayContain(POLICY_KEY_FIELD)) {
-      for (ResourceSpans rs : spans) {
+      for (ResourceSpans rs : trace.resourceSpans()) {
         batch.out.add(withPolicy(rs, policy));
       }
       return;
@@ -761,7 +761,7 @@ final class TailSamplingProcessor extends AbstractProcessor {
     byte[] suffix = policy >= 0 ? policyAttributeFields[policy] : null;
     for (int g = 0; g < p.groups(); g++) {
       batch.encoded.add(UnsafeByteOperations.unsafeWrap(p.encodedGroup(g, suffix)));
-      batch.encodedCounts.add(spans.get(g).getScopeSpans(0).getSpansCount());
+      batch.encodedCounts.add(p.spanCount(g));
     }
   }
 

@@ -122,11 +122,28 @@ final class TestSpans {
   }
 
   static TraceData trace(Span... spans) {
-    return TraceData.of(List.of(resourceSpans(List.of(spans))));
+    return trace(resource("checkout"), spans);
   }
 
+  /**
+   * The spans as policies see them: as messages, or, when {@link #encoded}, as the processor
+   * buffers them (a {@link PendingTrace} read from its bytes).
+   */
   static TraceData trace(Resource resource, Span... spans) {
-    return TraceData.of(List.of(resourceSpans(resource, List.of(spans))));
+    ResourceSpans rs = resourceSpans(resource, List.of(spans));
+    return encoded ? TraceData.of(pending(rs)) : TraceData.of(List.of(rs));
+  }
+
+  /** {@code rs} buffered as the processor buffers a trace. */
+  static PendingTrace pending(ResourceSpans rs) {
+    PendingTrace p = new PendingTrace(TraceKey.of(rs.getScopeSpans(0).getSpans(0).getTraceId()), 0);
+    for (ScopeSpans ss : rs.getScopeSpansList()) {
+      GroupHeader header = GroupHeader.of(rs, ss);
+      for (Span s : ss.getSpansList()) {
+        p.append(header, s);
+      }
+    }
+    return p;
   }
 
   /** A whole trace of {@code n} spans. */
