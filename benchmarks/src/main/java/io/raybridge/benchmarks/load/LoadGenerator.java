@@ -55,9 +55,10 @@ import org.HdrHistogram.Recorder;
  * its duration (the measured window is the phases, {@code --duration} is ignored), with per-second
  * counts of sent, accepted and refused items and the latency of the requests due in each second.
  * {@code --max-items} bounds the count. {@code --count-bodies} adds how often each pool body was
- * accepted. Prints {@code MEASURING} when the measured phase starts, {@code STEP <rate>} when a
- * ramp step starts, {@code PHASE <rate>} when a phase starts, and one {@code RESULT {json}} line at
- * the end.
+ * accepted. {@code --fresh-trace-ids} sends each pass over the pool with new trace ids ({@link
+ * Payloads#forPass}), for stateful processors that must not see a trace again. Prints {@code
+ * MEASURING} when the measured phase starts, {@code STEP <rate>} when a ramp step starts, {@code
+ * PHASE <rate>} when a phase starts, and one {@code RESULT {json}} line at the end.
  */
 public final class LoadGenerator {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -418,6 +419,16 @@ public final class LoadGenerator {
 
     List<byte[]> bodies = pool.bodies();
     int[] items = pool.items();
+    int[][] traceIds = null;
+    if (o.flag("fresh-trace-ids")) {
+      if (pool.isXRay()) {
+        throw new IllegalArgumentException("--fresh-trace-ids applies to OTLP datasets only");
+      }
+      traceIds = new int[bodies.size()][];
+      for (int b = 0; b < traceIds.length; b++) {
+        traceIds[b] = Payloads.traceIdOffsets(bodies.get(b));
+      }
+    }
     long start = System.nanoTime() + 10_000_000L;
     long measureStart = start + warmupNanos;
     long end = measureStart + durationNanos;
@@ -511,6 +522,7 @@ public final class LoadGenerator {
       }
       maxLag = Math.max(maxLag, now - due);
       permits.acquire();
+      long pass = i / bodies.size();
       int k = i++ % bodies.size();
       sentRequests.incrementAndGet();
       sentItems.addAndGet(items[k]);
@@ -519,7 +531,9 @@ public final class LoadGenerator {
         sec.sent.addAndGet(items[k]);
         sec.requests.incrementAndGet();
       }
-      sender.send(k, bodies.get(k), items[k], due, measuring);
+      byte[] body =
+          traceIds == null ? bodies.get(k) : Payloads.forPass(bodies.get(k), traceIds[k], pass);
+      sender.send(k, body, items[k], due, measuring);
       offset += items[k] * 1e9 / rate;
     }
     long measuredNanos = Math.max(1, System.nanoTime() - Math.max(measureStart, start));

@@ -1,9 +1,12 @@
 package io.raybridge.benchmarks.load;
 
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.WireFormat;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.raybridge.benchmarks.Datasets;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -44,6 +47,70 @@ public record Payloads(String dataset, List<byte[]> bodies, int[] items) {
       items[i] = spanCount(request);
     }
     return new Payloads(d, List.copyOf(bodies), items);
+  }
+
+  /** How many leading bytes of each trace id {@link #forPass} rewrites. */
+  public static final int PASS_BYTES = 4;
+
+  /**
+   * Where the trace ids of the spans in an OTLP request body start (16-byte ids only): request
+   * field 1 ({@code resource_spans}), its field 2 ({@code scope_spans}), its field 2 ({@code
+   * spans}), its field 1 ({@code trace_id}).
+   */
+  public static int[] traceIdOffsets(byte[] body) {
+    List<Integer> out = new ArrayList<>();
+    try {
+      collect(CodedInputStream.newInstance(body), 0, 0, out);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not an OTLP request body", e);
+    }
+    return out.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** Walks one message level; {@code base} is where its bytes start in the body. */
+  private static void collect(CodedInputStream in, int base, int depth, List<Integer> out)
+      throws IOException {
+    int wanted = depth == 3 ? 1 : depth == 0 ? 1 : 2;
+    while (!in.isAtEnd()) {
+      int tag = in.readTag();
+      if (tag >>> 3 != wanted || (tag & 7) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+        in.skipField(tag);
+        continue;
+      }
+      int length = in.readRawVarint32();
+      int at = base + in.getTotalBytesRead();
+      if (depth == 3) {
+        if (length == 16) {
+          out.add(at);
+        }
+        in.skipRawBytes(length);
+        continue;
+      }
+      byte[] inner = in.readRawBytes(length);
+      collect(CodedInputStream.newInstance(inner), at, depth + 1, out);
+    }
+  }
+
+  /**
+   * Body {@code body} as sent in pass {@code pass} over the pool: a copy whose spans' trace ids
+   * have their first {@value #PASS_BYTES} bytes XORed with the pass number, so that every pass
+   * sends new traces (a stateful processor, tail sampling, then sees each trace once, as in
+   * production, instead of the same ids again). Span ids, names and sizes stay as they were; pass 0
+   * is the body itself.
+   *
+   * @param offsets the body's {@link #traceIdOffsets}
+   */
+  public static byte[] forPass(byte[] body, int[] offsets, long pass) {
+    if (pass == 0) {
+      return body;
+    }
+    byte[] copy = body.clone();
+    for (int at : offsets) {
+      for (int i = 0; i < PASS_BYTES; i++) {
+        copy[at + i] ^= (byte) (pass >>> (8 * (PASS_BYTES - 1 - i)));
+      }
+    }
+    return copy;
   }
 
   /** Whether the bodies are X-Ray datagrams rather than OTLP requests. */

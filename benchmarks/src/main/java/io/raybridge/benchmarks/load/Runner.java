@@ -449,6 +449,9 @@ public final class Runner {
           if (backend.countsEach()) {
             extra.add("--count-bodies");
           }
+          if (Backend.freshTraces(variant)) {
+            extra.add("--fresh-trace-ids");
+          }
           if (variant.equals("overload")) {
             // Twice the saturation rate for the first half, then the workload's rate again.
             r.put("overload_rate", 2 * s.saturation());
@@ -1352,12 +1355,20 @@ public final class Runner {
         case "otlp_proto" -> new Backend(null, null, dir.resolve("traces.pb"), false, 0);
         default ->
             new Backend(
-                OtlpSink.start(0, pool, 64, sampledVariant(variant)),
+                OtlpSink.start(0, pool, 64, sampledVariant(variant), freshTraces(variant)),
                 null,
                 null,
                 sampledVariant(variant),
                 0);
       };
+    }
+
+    /**
+     * Variants whose generator sends each pass over the pool with new trace ids: tail sampling
+     * remembers decided traces, so ids sent again would only meet the decision cache.
+     */
+    static boolean freshTraces(String variant) {
+      return variant.equals("tail");
     }
 
     /** Variants whose collector keeps only part of what it accepts. */

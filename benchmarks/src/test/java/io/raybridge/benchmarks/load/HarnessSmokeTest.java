@@ -66,6 +66,20 @@ class HarnessSmokeTest {
   }
 
   @Test
+  void tailSamplingSeesNewTracesOnEveryPassAndKeepsThemIntact() throws Exception {
+    Map<String, Object> doc = Runner.run(smoke("W6", 5_000));
+
+    JsonNode result = new ObjectMapper().readTree(Paths.get((String) doc.get("file")).toFile());
+    JsonNode run = result.path("runs").get(0).path("tail");
+    assertThat(run.path("generator_command").asText()).contains("--fresh-trace-ids");
+    assertThat(run.path("sent").asLong()).isGreaterThan(0);
+    // Kept spans arrive with the pass's trace ids and are recognised; nothing is mangled.
+    assertThat(run.path("checked").asLong()).isGreaterThan(0);
+    assertThat(run.path("mismatches").asLong()).isZero();
+    assertThat(result.path("verified").asBoolean()).isTrue();
+  }
+
+  @Test
   void xrayUdpThroughBatchToTheCountingFakeDeliversEverySegment() throws Exception {
     Map<String, Object> doc = Runner.run(smoke("W3", 500));
 

@@ -32,6 +32,16 @@ class OtlpSinkTest {
     sink.close();
   }
 
+  /** Sends {@code body} to a sink on {@code port} and waits for the answer. */
+  static void send(int port, byte[] body) throws InterruptedException {
+    ManagedChannel c = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    try {
+      ClientCalls.blockingUnaryCall(c, RawOtlp.EXPORT, CallOptions.DEFAULT, body);
+    } finally {
+      c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
   private void export(byte[] body) {
     ClientCalls.blockingUnaryCall(channel, RawOtlp.EXPORT, CallOptions.DEFAULT, body);
   }
