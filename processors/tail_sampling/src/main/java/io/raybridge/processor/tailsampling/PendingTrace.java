@@ -45,9 +45,17 @@ final class PendingTrace {
   private int[] counts = new int[1];
   private int groups;
 
+  /** Where span arrays come from and go back to; null to allocate them. */
+  private final SpanBytesPool pool;
+
   PendingTrace(TraceKey key, long firstArrivalMillis) {
+    this(key, firstArrivalMillis, null);
+  }
+
+  PendingTrace(TraceKey key, long firstArrivalMillis, SpanBytesPool pool) {
     this.key = key;
     this.firstArrivalMillis = firstArrivalMillis;
+    this.pool = pool;
   }
 
   /**
@@ -93,13 +101,27 @@ final class PendingTrace {
     byte[] buf = data[g];
     int len = lengths[g];
     if (buf == null || buf.length - len < need) {
-      // Exact fit for the first spans (a trace often arrives whole), then grow by half.
-      int capacity = buf == null ? need : Math.max(len + need, len + (len >> 1));
-      byte[] grown = buf == null ? new byte[capacity] : Arrays.copyOf(buf, capacity);
-      heapBytes += capacity - (buf == null ? 0 : buf.length);
-      data[g] = buf = grown;
+      // Exact fit (or its pool class) for the first spans, as a trace often arrives whole; then
+      // grow by half.
+      int wanted = buf == null ? need : Math.max(len + need, len + (len >> 1));
+      buf = grow(g, wanted);
     }
     return buf;
+  }
+
+  /** Replaces group {@code g}'s array by one of at least {@code capacity} bytes, same contents. */
+  private byte[] grow(int g, int capacity) {
+    byte[] old = data[g];
+    byte[] grown = pool == null ? new byte[capacity] : pool.take(capacity);
+    if (old != null) {
+      System.arraycopy(old, 0, grown, 0, lengths[g]);
+      if (pool != null) {
+        pool.give(old);
+      }
+    }
+    heapBytes += grown.length - (old == null ? 0 : old.length);
+    data[g] = grown;
+    return grown;
   }
 
   /**
@@ -113,10 +135,7 @@ final class PendingTrace {
     byte[] buf = data[g];
     int len = lengths[g];
     if (buf == null || buf.length - len < spans.length) {
-      int capacity = len + spans.length;
-      byte[] grown = buf == null ? new byte[capacity] : Arrays.copyOf(buf, capacity);
-      heapBytes += capacity - (buf == null ? 0 : buf.length);
-      data[g] = buf = grown;
+      buf = grow(g, len + spans.length);
     }
     System.arraycopy(spans, 0, buf, len, spans.length);
     lengths[g] = len + spans.length;
@@ -281,8 +300,18 @@ final class PendingTrace {
     return -1;
   }
 
-  /** Lets go of the span bytes once the trace is decided. */
+  /**
+   * Lets go of the span bytes once the trace is decided, giving its arrays back to the pool: no
+   * {@link #encoded} array may be used after this.
+   */
   void release() {
+    if (pool != null) {
+      for (int g = 0; g < groups; g++) {
+        if (data[g] != null) {
+          pool.give(data[g]);
+        }
+      }
+    }
     done = true;
     headers = new GroupHeader[1];
     data = new byte[1][];

@@ -71,6 +71,12 @@ final class TailSamplingProcessor extends AbstractProcessor {
   private static final int FORWARD_BATCH_SPANS = 8192;
   private static final long SYNC_INTERVAL_MILLIS = 1000;
 
+  /**
+   * The most free span arrays kept for reuse (an eighth of {@code max_buffered_bytes} when that is
+   * less): what a decision round releases at well over 100k spans/s.
+   */
+  static final long SPAN_BYTES_POOL_MAX_BYTES = 16L << 20;
+
   private final TailSamplingConfig config;
   private final Clock clock;
   private final PolicyEngine engine;
@@ -80,6 +86,7 @@ final class TailSamplingProcessor extends AbstractProcessor {
   private final byte[][] policyAttributeFields;
 
   private final long waitMillis;
+  private final SpanBytesPool spanBytes;
   private final long afterRootMillis;
   private final DecisionCache cache;
   private final RateLimitedLogger warn;
@@ -165,6 +172,8 @@ final class TailSamplingProcessor extends AbstractProcessor {
       fields[i] = spanField(Span.ATTRIBUTES_FIELD_NUMBER, kvs.get(i));
     }
     this.policyAttributeFields = fields;
+    this.spanBytes =
+        new SpanBytesPool(Math.min(config.maxBufferedBytes() / 8, SPAN_BYTES_POOL_MAX_BYTES));
     this.waitMillis = config.decisionWait().toMillis();
     this.afterRootMillis = config.decisionWaitAfterRootReceived().toMillis();
     int sampledSize = config.decisionCache().sampledCacheSize();
@@ -290,7 +299,7 @@ final class TailSamplingProcessor extends AbstractProcessor {
                   byte[] spans) {
                 PendingTrace p = pending.get(key);
                 if (p == null) {
-                  p = new PendingTrace(key, arrivalMillis);
+                  p = new PendingTrace(key, arrivalMillis, spanBytes);
                   pending.put(key, p);
                   bufferedBytes += p.heapBytes;
                 }
@@ -553,7 +562,7 @@ final class TailSamplingProcessor extends AbstractProcessor {
           }
           return;
         }
-        p = new PendingTrace(key, now);
+        p = new PendingTrace(key, now, spanBytes);
         pending.put(key, p);
         bufferedBytes += p.heapBytes;
       }
