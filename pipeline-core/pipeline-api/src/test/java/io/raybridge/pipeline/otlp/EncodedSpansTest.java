@@ -81,12 +81,17 @@ class EncodedSpansTest {
   private static void assertFieldsRead(byte[] buf, int from, int to, Span decoded) {
     EncodedSpans.SpanFields f = new EncodedSpans.SpanFields(buf, from, to);
     assertThat(f.next()).isTrue();
+    assertCurrent(f, decoded);
+    assertThat(f.next()).isFalse();
+  }
+
+  /** The span {@code f} is at reads as {@code decoded}. */
+  private static void assertCurrent(EncodedSpans.SpanFields f, Span decoded) {
     assertThat(f.traceId()).isEqualTo(decoded.getTraceId());
     assertThat(f.startTimeUnixNano()).isEqualTo(decoded.getStartTimeUnixNano());
     assertThat(f.endTimeUnixNano()).isEqualTo(decoded.getEndTimeUnixNano());
     assertThat(f.statusCode()).isEqualTo(decoded.getStatus().getCodeValue());
     assertThat(f.traceState()).isEqualTo(decoded.getTraceState());
-    assertThat(f.next()).isFalse();
   }
 
   private static ResourceSpans parse(byte[] bytes) {
@@ -182,11 +187,7 @@ class EncodedSpansTest {
           EncodedSpans.SpanFields f = new EncodedSpans.SpanFields(run, 0, run.length);
           for (Span s : ss.getSpansList()) {
             assertThat(f.next()).isTrue();
-            assertThat(f.traceId()).isEqualTo(s.getTraceId());
-            assertThat(f.startTimeUnixNano()).isEqualTo(s.getStartTimeUnixNano());
-            assertThat(f.endTimeUnixNano()).isEqualTo(s.getEndTimeUnixNano());
-            assertThat(f.statusCode()).isEqualTo(s.getStatus().getCodeValue());
-            assertThat(f.traceState()).isEqualTo(s.getTraceState());
+            assertCurrent(f, s);
           }
           assertThat(f.next()).isFalse();
         }
@@ -218,10 +219,7 @@ class EncodedSpansTest {
     EncodedSpans.SpanFields f = new EncodedSpans.SpanFields(run, 0, run.length);
     for (Span s : decoded) {
       assertThat(f.next()).isTrue();
-      assertThat(f.startTimeUnixNano()).isEqualTo(s.getStartTimeUnixNano());
-      assertThat(f.endTimeUnixNano()).isEqualTo(s.getEndTimeUnixNano());
-      assertThat(f.statusCode()).isEqualTo(s.getStatus().getCodeValue());
-      assertThat(f.traceState()).isEqualTo(s.getTraceState());
+      assertCurrent(f, s);
     }
     assertThat(f.next()).isFalse();
     assertThat(decoded.get(0).getStartTimeUnixNano()).isEqualTo(6);
