@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -508,6 +509,10 @@ final class TailSamplingProcessor extends AbstractProcessor {
     private boolean interned;
     private ResourceSpans.Builder lateResource;
     private ScopeSpans.Builder lateScope;
+    // Late spans of kept traces that arrived as bytes, for the current scope.
+    private byte[] lateBytes;
+    private final int[] lateLength = new int[1];
+    private int lateCount;
     // With storage: per trace touched, where this scope's spans start in its group, and how many
     // there are.
     private Map<PendingTrace, int[]> touched;
@@ -554,10 +559,19 @@ final class TailSamplingProcessor extends AbstractProcessor {
           if (cached == DecisionCache.NOT_SAMPLED) {
             lateDropped++;
           } else {
-            if (lateScope == null) {
-              lateScope = builderOf(header);
+            if (span == null
+                && (cached < 0
+                    || PendingTrace.indexOf(
+                            bytes.buffer(), bytes.fieldStart(), bytes.end(), POLICY_KEY_FIELD)
+                        < 0)) {
+              // As kept traces leave: the received bytes, the policy appended to the span.
+              appendLate(bytes, cached);
+            } else {
+              if (lateScope == null) {
+                lateScope = builderOf(header);
+              }
+              lateScope.addSpans(withPolicy(span != null ? span : bytes.decode(), cached));
             }
-            lateScope.addSpans(withPolicy(span != null ? span : bytes.decode(), cached));
             lateKept++;
           }
           return;
@@ -601,9 +615,43 @@ final class TailSamplingProcessor extends AbstractProcessor {
       }
     }
 
+    /** Adds a late span of a kept trace, as bytes, to this scope's late run. */
+    private void appendLate(EncodedSpans.SpanBytes bytes, int policy) {
+      if (lateBytes == null) {
+        lateBytes = new byte[Math.max(256, 2 * (bytes.end() - bytes.fieldStart()))];
+        lateLength[0] = 0;
+      }
+      if (policy >= 0) {
+        lateBytes =
+            PendingTrace.appendWithSuffix(
+                lateBytes,
+                lateLength,
+                bytes.buffer(),
+                bytes.fieldStart(),
+                bytes.end(),
+                policyAttributeFields[policy]);
+      } else {
+        int n = bytes.end() - bytes.fieldStart();
+        if (lateBytes.length - lateLength[0] < n) {
+          lateBytes = Arrays.copyOf(lateBytes, Math.max(lateLength[0] + n, lateBytes.length * 2));
+        }
+        System.arraycopy(bytes.buffer(), bytes.fieldStart(), lateBytes, lateLength[0], n);
+        lateLength[0] += n;
+      }
+      lateCount++;
+    }
+
     private void endScope() {
       if (header == null) {
         return;
+      }
+      if (lateCount > 0) {
+        batch.encoded.add(
+            UnsafeByteOperations.unsafeWrap(
+                PendingTrace.encodedResourceSpans(header, lateBytes, lateLength[0])));
+        batch.encodedCounts.add(lateCount);
+        lateBytes = null;
+        lateCount = 0;
       }
       if (touched != null && interned) {
         journalSpans(journal, header, touched);

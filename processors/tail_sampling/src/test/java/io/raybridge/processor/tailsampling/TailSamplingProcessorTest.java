@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.google.protobuf.ByteString;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.raybridge.pipeline.ComponentKind;
 import io.raybridge.pipeline.ConsumerException;
@@ -177,6 +178,32 @@ class TailSamplingProcessorTest {
             root.toBuilder().addAttributes(str("sampling.policy", "errors")).build(),
             child.toBuilder().addAttributes(str("sampling.policy", "errors")).build());
     assertThat(out.resourceSpans().get(0).getResource()).isEqualTo(TestSpans.resource("checkout"));
+  }
+
+  @Test
+  void lateSpansOfAKeptTraceCarryItsPolicyOnceAndKeepTheirResource() {
+    TailSamplingProcessor p =
+        processor(
+            """
+            decision_wait: 1s
+            policies:
+              - {name: errors, type: status_code, status_code: {status_codes: [ERROR]}}
+            """);
+    p.consume(traces(span(4, 0).setStatus(error()).build()));
+    clock.advance(Duration.ofSeconds(1));
+    p.decideDue();
+    Span late = span(4, 1).addAttributes(str("http.route", "/cart")).build();
+    Span stale = span(4, 2).addAttributes(str("sampling.policy", "elsewhere")).build();
+    p.consume(traces(late, stale));
+    assertThat(p.bufferedSpans()).isZero();
+    assertThat(sink.spans().subList(1, 3))
+        .containsExactlyInAnyOrder(
+            late.toBuilder().addAttributes(str("sampling.policy", "errors")).build(),
+            span(4, 2).addAttributes(str("sampling.policy", "errors")).build());
+    for (ResourceSpans rs : sink.all().resourceSpans()) {
+      assertThat(rs.getResource()).isEqualTo(TestSpans.resource("checkout"));
+      assertThat(rs.getScopeSpans(0).getScope().getName()).isEqualTo("test");
+    }
   }
 
   @Test
