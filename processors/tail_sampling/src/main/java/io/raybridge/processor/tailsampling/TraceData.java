@@ -106,31 +106,26 @@ final class TraceData {
 
   /** Whether some span's {@code status.code} number satisfies {@code test}. */
   boolean anyStatusCode(IntPredicate test) {
-    if (resourceSpans != null) {
-      return anySpan((r, s) -> test.test(s.getStatus().getCodeValue()));
-    }
-    for (int g = 0; g < pending.groups(); g++) {
-      EncodedSpans.SpanFields f = fields(g);
-      while (f.next()) {
-        if (test.test(f.statusCode())) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return resourceSpans != null
+        ? anySpan((r, s) -> test.test(s.getStatus().getCodeValue()))
+        : anyEncoded(f -> test.test(f.statusCode()));
   }
 
   /**
    * Whether some span's W3C {@code trace_state} (empty when it has none) satisfies {@code test}.
    */
   boolean anyTraceState(Predicate<String> test) {
-    if (resourceSpans != null) {
-      return anySpan((r, s) -> test.test(s.getTraceState()));
-    }
+    return resourceSpans != null
+        ? anySpan((r, s) -> test.test(s.getTraceState()))
+        : anyEncoded(f -> test.test(f.traceState()));
+  }
+
+  /** Whether {@code test} holds for some buffered span, read from the bytes. */
+  private boolean anyEncoded(Predicate<EncodedSpans.SpanFields> test) {
     for (int g = 0; g < pending.groups(); g++) {
       EncodedSpans.SpanFields f = fields(g);
       while (f.next()) {
-        if (test.test(f.traceState())) {
+        if (test.test(f)) {
           return true;
         }
       }
