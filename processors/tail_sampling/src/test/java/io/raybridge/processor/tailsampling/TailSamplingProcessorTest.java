@@ -180,15 +180,19 @@ class TailSamplingProcessorTest {
     assertThat(out.resourceSpans().get(0).getResource()).isEqualTo(TestSpans.resource("checkout"));
   }
 
+  /** Keeps traces with an error, one second after their first span. */
+  private TailSamplingProcessor errorsAfterOneSecond() {
+    return processor(
+        """
+        decision_wait: 1s
+        policies:
+          - {name: errors, type: status_code, status_code: {status_codes: [ERROR]}}
+        """);
+  }
+
   @Test
   void lateSpansOfAKeptTraceCarryItsPolicyOnceAndKeepTheirResource() {
-    TailSamplingProcessor p =
-        processor(
-            """
-            decision_wait: 1s
-            policies:
-              - {name: errors, type: status_code, status_code: {status_codes: [ERROR]}}
-            """);
+    TailSamplingProcessor p = errorsAfterOneSecond();
     p.consume(traces(span(4, 0).setStatus(error()).build()));
     clock.advance(Duration.ofSeconds(1));
     p.decideDue();
@@ -208,13 +212,7 @@ class TailSamplingProcessorTest {
 
   @Test
   void lateSpansFollowTheCachedDecision() {
-    TailSamplingProcessor p =
-        processor(
-            """
-            decision_wait: 1s
-            policies:
-              - {name: errors, type: status_code, status_code: {status_codes: [ERROR]}}
-            """);
+    TailSamplingProcessor p = errorsAfterOneSecond();
     p.consume(traces(span(1, 0).setStatus(error()).build(), span(2, 0).build()));
     clock.advance(Duration.ofSeconds(1));
     p.decideDue();
