@@ -213,20 +213,13 @@ final class PendingTrace {
    * the span as the protobuf parser merges fields: an extra attribute, for instance.
    */
   byte[] encodedGroup(int g, byte[] spanSuffix) {
+    GroupHeader h = headers[g];
     byte[] spans = data[g];
     int spansLength = lengths[g];
     if (spanSuffix != null) {
       spans = appendToEachSpan(spans, spansLength, spanSuffix);
       spansLength = spans.length;
     }
-    return encodedResourceSpans(headers[g], spans, spansLength);
-  }
-
-  /**
-   * An encoded {@code ResourceSpans} of {@code h}'s resource and scope holding the run of {@code
-   * spans} fields {@code spans[0, spansLength)}.
-   */
-  static byte[] encodedResourceSpans(GroupHeader h, byte[] spans, int spansLength) {
     int scopeLength = h.scope.length + spansLength;
     int total =
         h.resource.length
@@ -278,39 +271,6 @@ final class PendingTrace {
       return Arrays.copyOf(out, o.getTotalBytesWritten());
     } catch (IOException e) {
       throw new IllegalStateException("buffered spans do not parse", e);
-    }
-  }
-
-  /**
-   * Appends to {@code out[0, length)} the span field {@code src[from, to)} (a {@code spans} field
-   * of a {@code ScopeSpans}: tag, length, message) with {@code suffix} appended inside the span;
-   * returns the array written to, grown if needed, and the new length in {@code length[0]}.
-   */
-  static byte[] appendWithSuffix(
-      byte[] out, int[] length, byte[] src, int from, int to, byte[] suffix) {
-    try {
-      CodedInputStream in = CodedInputStream.newInstance(src, from, to - from);
-      int tag = in.readTag();
-      int spanLength = in.readRawVarint32();
-      int at = from + in.getTotalBytesRead();
-      int grown = spanLength + suffix.length;
-      int need =
-          CodedOutputStream.computeUInt32SizeNoTag(tag)
-              + CodedOutputStream.computeUInt32SizeNoTag(grown)
-              + grown;
-      if (out.length - length[0] < need) {
-        out = Arrays.copyOf(out, Math.max(length[0] + need, out.length * 2));
-      }
-      CodedOutputStream o = CodedOutputStream.newInstance(out, length[0], need);
-      o.writeUInt32NoTag(tag);
-      o.writeUInt32NoTag(grown);
-      o.writeRawBytes(src, at, spanLength);
-      o.writeRawBytes(suffix);
-      o.checkNoSpaceLeft();
-      length[0] += need;
-      return out;
-    } catch (IOException e) {
-      throw new IllegalStateException("checked span bytes do not parse", e);
     }
   }
 

@@ -27,7 +27,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -509,10 +508,9 @@ final class TailSamplingProcessor extends AbstractProcessor {
     private boolean interned;
     private ResourceSpans.Builder lateResource;
     private ScopeSpans.Builder lateScope;
-    // Late spans of kept traces that arrived as bytes, for the current scope.
-    private byte[] lateBytes;
-    private final int[] lateLength = new int[1];
-    private int lateCount;
+    // Late spans of kept traces that arrived as bytes, for the current scope, by deciding policy:
+    // each run held as a buffered trace holds a group, so it leaves as kept traces do.
+    private Map<Integer, PendingTrace> lateRuns;
     // With storage: per trace touched, where this scope's spans start in its group, and how many
     // there are.
     private Map<PendingTrace, int[]> touched;
@@ -615,43 +613,28 @@ final class TailSamplingProcessor extends AbstractProcessor {
       }
     }
 
-    /** Adds a late span of a kept trace, as bytes, to this scope's late run. */
+    /** Adds a late span of a kept trace, as bytes, to this scope's run for its policy. */
     private void appendLate(EncodedSpans.SpanBytes bytes, int policy) {
-      if (lateBytes == null) {
-        lateBytes = new byte[Math.max(256, 2 * (bytes.end() - bytes.fieldStart()))];
-        lateLength[0] = 0;
+      if (lateRuns == null) {
+        lateRuns = new LinkedHashMap<>();
       }
-      if (policy >= 0) {
-        lateBytes =
-            PendingTrace.appendWithSuffix(
-                lateBytes,
-                lateLength,
-                bytes.buffer(),
-                bytes.fieldStart(),
-                bytes.end(),
-                policyAttributeFields[policy]);
-      } else {
-        int n = bytes.end() - bytes.fieldStart();
-        if (lateBytes.length - lateLength[0] < n) {
-          lateBytes = Arrays.copyOf(lateBytes, Math.max(lateLength[0] + n, lateBytes.length * 2));
-        }
-        System.arraycopy(bytes.buffer(), bytes.fieldStart(), lateBytes, lateLength[0], n);
-        lateLength[0] += n;
-      }
-      lateCount++;
+      lateRuns
+          .computeIfAbsent(policy, k -> new PendingTrace(null, now))
+          .appendField(header, bytes.buffer(), bytes.fieldStart(), bytes.end());
     }
 
     private void endScope() {
       if (header == null) {
         return;
       }
-      if (lateCount > 0) {
-        batch.encoded.add(
-            UnsafeByteOperations.unsafeWrap(
-                PendingTrace.encodedResourceSpans(header, lateBytes, lateLength[0])));
-        batch.encodedCounts.add(lateCount);
-        lateBytes = null;
-        lateCount = 0;
+      if (lateRuns != null) {
+        lateRuns.forEach(
+            (policy, run) -> {
+              byte[] suffix = policy >= 0 ? policyAttributeFields[policy] : null;
+              batch.encoded.add(UnsafeByteOperations.unsafeWrap(run.encodedGroup(0, suffix)));
+              batch.encodedCounts.add(run.spanCount);
+            });
+        lateRuns = null;
       }
       if (touched != null && interned) {
         journalSpans(journal, header, touched);
