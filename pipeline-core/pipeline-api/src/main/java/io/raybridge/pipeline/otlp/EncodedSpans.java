@@ -44,19 +44,13 @@ public final class EncodedSpans {
 
   /** One span of a walk: a view of the walked bytes, reused from span to span. */
   public static final class SpanBytes {
-    private byte[] buf;
-    private int fieldStart;
-    private int start;
-    private int end;
-    private int traceIdStart;
-    private int traceIdLength;
-    private boolean hasParent;
+    private SpanFields at;
 
     private SpanBytes() {}
 
     /** The bytes being walked. */
     public byte[] buffer() {
-      return buf;
+      return at.run.buf;
     }
 
     /**
@@ -64,33 +58,33 @@ public final class EncodedSpans {
      * message up to {@link #end()} are the span as a {@code ScopeSpans} holds it.
      */
     public int fieldStart() {
-      return fieldStart;
+      return at.fieldStart;
     }
 
     /** Where the span's message ends in {@link #buffer()} (exclusive). */
     public int end() {
-      return end;
+      return at.spanEnd;
     }
 
     /** Where the trace id starts in {@link #buffer()}. */
     public int traceIdStart() {
-      return traceIdStart;
+      return at.traceIdStart;
     }
 
     /** The trace id's length in bytes (0 where the span has none). */
     public int traceIdLength() {
-      return traceIdLength;
+      return at.traceIdLength;
     }
 
     /** Whether {@code parent_span_id} is set (non-empty). */
     public boolean hasParent() {
-      return hasParent;
+      return at.hasParent;
     }
 
     /** The span, decoded. */
     public Span decode() {
       try {
-        return Span.parseFrom(Arrays.copyOfRange(buf, start, end));
+        return Span.parseFrom(Arrays.copyOfRange(at.run.buf, at.spanStart, at.spanEnd));
       } catch (InvalidProtocolBufferException e) {
         throw new IllegalStateException("checked span bytes do not parse", e);
       }
@@ -113,6 +107,10 @@ public final class EncodedSpans {
     private static final int TAG_STATUS_CODE = 3 << 3 | WireFormat.WIRETYPE_VARINT;
 
     private final WireReader run;
+    private int fieldStart;
+    private int spanStart;
+    private int spanEnd;
+    private boolean hasParent;
     private long start;
     private long end;
     private int statusCode;
@@ -129,14 +127,17 @@ public final class EncodedSpans {
     /** Moves to the next span; false when the run has no more. */
     public boolean next() {
       while (run.more()) {
+        int at = run.pos;
         int tag = run.varint32();
         if (tag != TAG_SPANS) {
           run.skip(tag);
           continue;
         }
         int len = run.varint32();
-        int spanEnd = run.pos + len;
-        read(new WireReader(run.buf, run.pos, spanEnd));
+        fieldStart = at;
+        spanStart = run.pos;
+        spanEnd = run.pos + len;
+        read(new WireReader(run.buf, spanStart, spanEnd));
         run.pos = spanEnd;
         return true;
       }
@@ -147,6 +148,8 @@ public final class EncodedSpans {
       start = 0;
       end = 0;
       statusCode = 0;
+      hasParent = false;
+      traceIdStart = spanStart;
       traceIdLength = 0;
       traceStateLength = 0;
       while (r.more()) {
@@ -156,6 +159,11 @@ public final class EncodedSpans {
             traceIdLength = r.varint32();
             traceIdStart = r.pos;
             r.pos += traceIdLength;
+          }
+          case TAG_PARENT_SPAN_ID -> {
+            int len = r.varint32();
+            hasParent = len > 0;
+            r.pos += len;
           }
           case TAG_TRACE_STATE -> {
             traceStateLength = r.varint32();
@@ -216,7 +224,6 @@ public final class EncodedSpans {
   public static void walk(byte[] bytes, Visitor visitor) {
     byte[] resource = null;
     SpanBytes span = new SpanBytes();
-    span.buf = bytes;
     WireReader r = new WireReader(bytes, 0, bytes.length);
     while (r.more()) {
       int tag = r.varint32();
@@ -231,44 +238,11 @@ public final class EncodedSpans {
         resource = without(bytes, 0, bytes.length, TAG_SCOPE_SPANS);
       }
       visitor.scope(resource, without(bytes, scopeStart, scopeEnd, TAG_SPANS));
-      r.pos = scopeStart;
-      while (r.pos < scopeEnd) {
-        int fieldStart = r.pos;
-        int t = r.varint32();
-        if (t != TAG_SPANS) {
-          r.skip(t);
-          continue;
-        }
-        int spanLen = r.varint32();
-        span.fieldStart = fieldStart;
-        span.start = r.pos;
-        span.end = r.pos + spanLen;
-        read(span);
-        r.pos = span.end;
+      span.at = new SpanFields(bytes, scopeStart, scopeEnd);
+      while (span.at.next()) {
         visitor.span(span);
       }
-    }
-  }
-
-  /** Reads the span's trace id and parent id. */
-  private static void read(SpanBytes span) {
-    span.traceIdStart = span.start;
-    span.traceIdLength = 0;
-    span.hasParent = false;
-    WireReader r = new WireReader(span.buf, span.start, span.end);
-    while (r.more()) {
-      int tag = r.varint32();
-      if (tag == TAG_TRACE_ID) {
-        span.traceIdLength = r.varint32();
-        span.traceIdStart = r.pos;
-        r.pos += span.traceIdLength;
-      } else if (tag == TAG_PARENT_SPAN_ID) {
-        int len = r.varint32();
-        span.hasParent = len > 0;
-        r.pos += len;
-      } else {
-        r.skip(tag);
-      }
+      r.pos = scopeEnd;
     }
   }
 
