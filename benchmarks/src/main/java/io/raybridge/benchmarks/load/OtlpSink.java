@@ -78,7 +78,7 @@ public final class OtlpSink implements AutoCloseable {
   private final AtomicLong unknownArrivals = new AtomicLong();
   private final int sampleEvery;
   private final boolean allowAdditions;
-  private volatile boolean freshTraceIds;
+  private final boolean freshTraceIds;
   private final Server server;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong spans = new AtomicLong();
@@ -91,12 +91,14 @@ public final class OtlpSink implements AutoCloseable {
       int[][] bodySpans,
       int sampleEvery,
       boolean allowAdditions,
+      boolean freshTraceIds,
       int port)
       throws IOException {
     this.expected = expected;
     this.bodySpans = bodySpans;
     this.arrivals = bodySpans == null ? null : new AtomicLongArray(expected.size());
     this.allowAdditions = allowAdditions;
+    this.freshTraceIds = freshTraceIds;
     this.sampleEvery = Math.max(1, sampleEvery);
     ServerServiceDefinition service =
         ServerServiceDefinition.builder("opentelemetry.proto.collector.trace.v1.TraceService")
@@ -153,11 +155,13 @@ public final class OtlpSink implements AutoCloseable {
   public static OtlpSink start(
       int port, Payloads sent, int sampleEvery, boolean allowAdditions, boolean freshTraceIds)
       throws IOException {
-    OtlpSink sink =
-        new OtlpSink(
-            sent == null ? null : expectations(sent), null, sampleEvery, allowAdditions, port);
-    sink.freshTraceIds = freshTraceIds;
-    return sink;
+    return new OtlpSink(
+        sent == null ? null : expectations(sent),
+        null,
+        sampleEvery,
+        allowAdditions,
+        freshTraceIds,
+        port);
   }
 
   /**
@@ -175,7 +179,7 @@ public final class OtlpSink implements AutoCloseable {
         bodySpans[b][i] = map.get(idOf(spans.get(i).getSpanId())).index();
       }
     }
-    return new OtlpSink(map, bodySpans, sampleEvery, false, port);
+    return new OtlpSink(map, bodySpans, sampleEvery, false, false, port);
   }
 
   /**

@@ -67,10 +67,13 @@ public record Payloads(String dataset, List<byte[]> bodies, int[] items) {
     return out.stream().mapToInt(Integer::intValue).toArray();
   }
 
+  /** The field followed at each level, from the request down to the span's {@code trace_id}. */
+  private static final int[] TRACE_ID_PATH = {1, 2, 2, 1};
+
   /** Walks one message level; {@code base} is where its bytes start in the body. */
   private static void collect(CodedInputStream in, int base, int depth, List<Integer> out)
       throws IOException {
-    int wanted = depth == 3 ? 1 : depth == 0 ? 1 : 2;
+    int wanted = TRACE_ID_PATH[depth];
     while (!in.isAtEnd()) {
       int tag = in.readTag();
       if (tag >>> 3 != wanted || (tag & 7) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
@@ -79,7 +82,7 @@ public record Payloads(String dataset, List<byte[]> bodies, int[] items) {
       }
       int length = in.readRawVarint32();
       int at = base + in.getTotalBytesRead();
-      if (depth == 3) {
+      if (depth == TRACE_ID_PATH.length - 1) {
         if (length == 16) {
           out.add(at);
         }
